@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. On a fresh machine it runs scripts/setup.sh first
+# (always: it is a no-op when nothing changed).
+#
+#   scripts/test.sh               Release build, all tests
+#   scripts/test.sh --sanitize    ASan+UBSan build, all tests
+#   extra arguments after the flags go to ctest (e.g. -R secrets)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+setup_args=()
+build_dir=build
+if [ "${1:-}" = "--sanitize" ]; then
+  setup_args+=(--sanitize); build_dir=build-asan; shift
+fi
+scripts/setup.sh "${setup_args[@]+"${setup_args[@]}"}"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+cd "$build_dir"
+ctest --output-on-failure -j "${JOBS:-$(nproc)}" "$@"
