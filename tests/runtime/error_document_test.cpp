@@ -1,0 +1,61 @@
+#include "flyte/runtime/error_document.hpp"
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "flyte/context/redaction.hpp"
+#include "flyteidl/core/errors.pb.h"
+
+using namespace flyte;
+
+TEST_CASE("error documents carry code, kind, origin, worker, timestamp and a redacted message") {
+  clear_sensitive_values_for_testing();
+  register_sensitive_value("s3cr3t-value");
+  const auto when = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)) +
+                    std::chrono::nanoseconds(5);
+  auto doc = make_error_document(TaskFailure::user_recoverable("token s3cr3t-value rejected"),
+                                 "worker-3", when);
+  const auto& error = doc.error();
+  CHECK(error.code() == "USER:Recoverable");
+  CHECK(error.kind() == flyteidl::core::ContainerError::RECOVERABLE);
+  CHECK(error.origin() == flyteidl::core::ExecutionError::USER);
+  CHECK(error.message() == "token [redacted] rejected");
+  CHECK(error.worker() == "worker-3");
+  CHECK(error.timestamp().seconds() == 1700000000);
+  CHECK(error.timestamp().nanos() == 5);
+  clear_sensitive_values_for_testing();
+
+  auto system = make_error_document(TaskFailure::system("boom"), "", when).error();
+  CHECK(system.code() == "SYSTEM");
+  CHECK(system.kind() == flyteidl::core::ContainerError::RECOVERABLE);
+  CHECK(system.origin() == flyteidl::core::ExecutionError::SYSTEM);
+  auto conversion = make_error_document(TaskFailure::conversion("bad input"), "", when).error();
+  CHECK(conversion.kind() == flyteidl::core::ContainerError::NON_RECOVERABLE);
+  CHECK(conversion.origin() == flyteidl::core::ExecutionError::SYSTEM);
+  CHECK(TaskFailure::user("x").code == "USER:RuntimeError");
+  CHECK(TaskFailure::format_message("ValueError", "no", "at f()") ==
+        "Trace:\n\nat f()\nMessage:\n\n    ValueError: no");
+}
+
+TEST_CASE("error file name follows the distributed error strategy") {
+  CHECK(error_file_name(env_from_map({})) == "error.pb");
+  const std::regex shape("error-[0-9a-f]{32}\\.pb");
+  const auto a = error_file_name(env_from_map({{"_F_DES", "1"}}));
+  const auto b = error_file_name(env_from_map({{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", ""}}));
+  CHECK(std::regex_match(a, shape));
+  CHECK(std::regex_match(b, shape));
+  CHECK(a != b);
+  CHECK(worker_name(env_from_map({{"_F_WN", "w1"}})) == "w1");
+  CHECK(worker_name(env_from_map({{"FLYTE_INTERNAL_WORKER_NAME", ""}, {"_F_WN", "w1"}})) == "");
+}
+
+TEST_CASE("exit code after a failure follows FLYTE_FAIL_ON_ERROR in containers") {
+  CHECK(exit_code_after_failure(env_from_map({}), false) == 0);
+  for (auto v : {"true", "T", "1", "TRUE"}) {
+    CHECK(exit_code_after_failure(env_from_map({{"FLYTE_FAIL_ON_ERROR", v}}), false) == 1);
+  }
+  for (auto v : {"false", "yes", "0", ""}) {
+    CHECK(exit_code_after_failure(env_from_map({{"FLYTE_FAIL_ON_ERROR", v}}), false) == 0);
+  }
+  CHECK(exit_code_after_failure(env_from_map({}), true) == 1);
+}
