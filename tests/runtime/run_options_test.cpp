@@ -1,0 +1,47 @@
+#include "flyte/runtime/run_options.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace flyte;
+
+TEST_CASE("unfilled propeller templates and empty strings mean 'not given'") {
+  RunOptions options;
+  options.raw_output_data_prefix = "{{.rawOutputDataPrefix}}";
+  options.checkpoint_path = "{{.checkpointOutputPrefix}}";
+  options.prev_checkpoint = "\"\"";
+  options.normalize_templates();
+  CHECK_FALSE(options.raw_output_data_prefix.has_value());
+  CHECK_FALSE(options.checkpoint_path.has_value());
+  CHECK_FALSE(options.prev_checkpoint.has_value());
+  CHECK_FALSE(normalize_template(std::string("{{.prevCheckpointPrefix}}")).has_value());
+  CHECK_FALSE(normalize_template(std::string("")).has_value());
+  CHECK(normalize_template(std::string("s3://b/cp")) == std::string("s3://b/cp"));
+}
+
+TEST_CASE("--task LIB.so:SYMBOL splits at the last colon") {
+  auto ref = TaskRef::parse("/opt/x:y/libt.so:add");
+  CHECK(ref.library == "/opt/x:y/libt.so");
+  CHECK(ref.symbol == "add");
+  CHECK_THROWS_WITH(TaskRef::parse("libt.so"), Catch::Contains("expected LIB.so:SYMBOL"));
+  CHECK_THROWS_AS(TaskRef::parse("libt.so:"), UsageError);
+}
+
+TEST_CASE("the task can come from pyflyte-style resolver arguments") {
+  CHECK(TaskRef::from_resolver_args({"libt.so:add"}).symbol == "add");
+  auto ref = TaskRef::from_resolver_args({"task-library", "libt.so", "task-name", "mul"});
+  CHECK(ref.library == "libt.so");
+  CHECK(ref.symbol == "mul");
+  CHECK_THROWS_WITH(TaskRef::from_resolver_args({"task-module", "x"}),
+                    Catch::Contains("cannot find the task"));
+  RunOptions options;
+  CHECK_THROWS_WITH(options.task_ref(), Catch::Contains("no task given"));
+  options.resolver_args = {"libt.so:add"};
+  CHECK(options.task_ref().symbol == "add");
+}
+
+TEST_CASE("--input NAME=VALUE splits at the first '='") {
+  CHECK(parse_input_assignment("expr=a=b") == std::pair<std::string, std::string>{"expr", "a=b"});
+  CHECK(parse_input_assignment("s=") == std::pair<std::string, std::string>{"s", ""});
+  CHECK_THROWS_WITH(parse_input_assignment("=1"), Catch::Contains("expected NAME=VALUE"));
+  CHECK_THROWS_AS(parse_input_assignment("novalue"), UsageError);
+}
