@@ -1,0 +1,44 @@
+#pragma once
+
+/// Large output literals are written beside outputs.pb and replaced by a
+/// pointer (CONTRACT §4), so outputs.pb stays under the engine's message
+/// limits. Off unless the engine sets `_F_L_MIN_SIZE_MB`, as in flytekit.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "flyte/context/env_lookup.hpp"
+
+namespace flyteidl::core {
+class LiteralMap;
+class LiteralType;
+}  // namespace flyteidl::core
+
+namespace flyte {
+
+struct OffloadThresholds {
+  std::optional<std::uint64_t> min_bytes;  ///< offload at or above; nullopt = never
+  std::optional<std::uint64_t> max_bytes;  ///< fail at or above; nullopt = no limit
+
+  /// `_F_L_MIN_SIZE_MB` / `_F_L_MAX_SIZE_MB`, in MiB (x 1024 x 1024). A
+  /// non-integer value is an error naming the variable.
+  static OffloadThresholds from_env(const EnvLookup& env);
+};
+
+/// Stores `bytes` as `<output prefix>/<file_name>` and returns its URI.
+using OffloadStore =
+    std::function<std::string(const std::string& file_name, const std::string& bytes)>;
+
+/// Replaces each output at or above min_bytes by `offloaded_metadata{uri,
+/// size_bytes, inferred_type}` after storing it as `<name>_offloaded_metadata.pb`.
+/// Throws std::runtime_error naming the output, its size and the limit when an
+/// output reaches max_bytes. `declared_types` gives inferred_type; an output
+/// without a declared type gets an empty one.
+void offload_large_outputs(flyteidl::core::LiteralMap& outputs, const OffloadThresholds& thresholds,
+                           const std::map<std::string, flyteidl::core::LiteralType>& declared_types,
+                           const OffloadStore& store);
+
+}  // namespace flyte

@@ -1,0 +1,56 @@
+#include "flyte/runtime/output_offloading.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "flyteidl/core/literals.pb.h"
+
+namespace flyte {
+namespace {
+
+std::optional<std::uint64_t> mib_from_env(const EnvLookup& env, std::string_view name) {
+  auto text = env(name);
+  if (!text) return std::nullopt;
+  std::uint64_t mib = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), mib);
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size()) {
+    throw std::runtime_error(
+        fmt::format("{}='{}' is not a whole number of megabytes (MiB)", name, *text));
+  }
+  return mib * 1024 * 1024;
+}
+
+}  // namespace
+
+OffloadThresholds OffloadThresholds::from_env(const EnvLookup& env) {
+  return {mib_from_env(env, "_F_L_MIN_SIZE_MB"), mib_from_env(env, "_F_L_MAX_SIZE_MB")};
+}
+
+void offload_large_outputs(flyteidl::core::LiteralMap& outputs, const OffloadThresholds& thresholds,
+                           const std::map<std::string, flyteidl::core::LiteralType>& declared_types,
+                           const OffloadStore& store) {
+  if (!thresholds.min_bytes) return;
+  for (auto& [name, literal] : *outputs.mutable_literals()) {
+    const std::uint64_t size = literal.ByteSizeLong();
+    if (size < *thresholds.min_bytes) continue;
+    if (thresholds.max_bytes && size >= *thresholds.max_bytes) {
+      throw std::runtime_error(
+          fmt::format("output '{}' is too large to be offloaded: it is {} bytes and the limit "
+                      "(_F_L_MAX_SIZE_MB) is {} bytes",
+                      name, size, *thresholds.max_bytes));
+    }
+    const std::string uri = store(name + "_offloaded_metadata.pb", literal.SerializeAsString());
+    flyteidl::core::Literal pointer;
+    auto* metadata = pointer.mutable_offloaded_metadata();
+    metadata->set_uri(uri);
+    metadata->set_size_bytes(size);
+    if (auto it = declared_types.find(name); it != declared_types.end()) {
+      *metadata->mutable_inferred_type() = it->second;
+    }
+    literal = std::move(pointer);
+  }
+}
+
+}  // namespace flyte

@@ -1,0 +1,62 @@
+#include "flyte/runtime/output_offloading.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "flyteidl/core/literals.pb.h"
+
+using namespace flyte;
+
+namespace {
+
+flyteidl::core::Literal string_literal(std::size_t size) {
+  flyteidl::core::Literal literal;
+  literal.mutable_scalar()->mutable_primitive()->set_string_value(std::string(size, 'x'));
+  return literal;
+}
+
+}  // namespace
+
+TEST_CASE("offloading is off unless _F_L_MIN_SIZE_MB is set, and counts MiB") {
+  CHECK_FALSE(OffloadThresholds::from_env(env_from_map({})).min_bytes.has_value());
+  auto t = OffloadThresholds::from_env(
+      env_from_map({{"_F_L_MIN_SIZE_MB", "2"}, {"_F_L_MAX_SIZE_MB", "10"}}));
+  CHECK(t.min_bytes == 2u * 1024 * 1024);
+  CHECK(t.max_bytes == 10u * 1024 * 1024);
+  CHECK_THROWS_WITH(OffloadThresholds::from_env(env_from_map({{"_F_L_MIN_SIZE_MB", "1.5"}})),
+                    Catch::Contains("_F_L_MIN_SIZE_MB='1.5'"));
+}
+
+TEST_CASE("outputs at or above the minimum are stored and replaced by offloaded metadata") {
+  flyteidl::core::LiteralMap outputs;
+  (*outputs.mutable_literals())["small"] = string_literal(10);
+  (*outputs.mutable_literals())["big"] = string_literal(2000);
+  const auto big_bytes = outputs.literals().at("big").SerializeAsString();
+  flyteidl::core::LiteralType type;
+  type.set_simple(flyteidl::core::STRING);
+
+  std::map<std::string, std::string> stored;
+  offload_large_outputs(outputs, {1000, std::nullopt}, {{"big", type}},
+                        [&](const std::string& file, const std::string& bytes) {
+                          stored[file] = bytes;
+                          return "s3://bucket/out/" + file;
+                        });
+  REQUIRE(stored.size() == 1);
+  CHECK(stored.at("big_offloaded_metadata.pb") == big_bytes);
+  const auto& pointer = outputs.literals().at("big");
+  REQUIRE(pointer.has_offloaded_metadata());
+  CHECK(pointer.offloaded_metadata().uri() == "s3://bucket/out/big_offloaded_metadata.pb");
+  CHECK(pointer.offloaded_metadata().size_bytes() == big_bytes.size());
+  CHECK(pointer.offloaded_metadata().inferred_type().simple() == flyteidl::core::STRING);
+  CHECK(outputs.literals().at("small").has_scalar());
+}
+
+TEST_CASE("an output at or above the maximum is an error naming it and the sizes") {
+  flyteidl::core::LiteralMap outputs;
+  (*outputs.mutable_literals())["huge"] = string_literal(5000);
+  CHECK_THROWS_WITH(offload_large_outputs(outputs, {1000, 4000}, {},
+                                          [](const std::string&, const std::string&) {
+                                            FAIL("nothing may be stored");
+                                            return std::string();
+                                          }),
+                    Catch::Contains("output 'huge' is too large") && Catch::Contains("4000 bytes"));
+}
