@@ -6,7 +6,8 @@
 #   scripts/setup.sh              Release build in build/
 #   scripts/setup.sh --sanitize   ASan+UBSan build in build-asan/
 #
-# Env: FLYTE_BUILD_DIR overrides the build folder; JOBS the parallelism.
+# Env: FLYTE_BUILD_DIR overrides the build folder; JOBS the parallelism;
+# FLYTE_CMAKE_ARGS extra CMake arguments for the first configure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -61,7 +62,7 @@ fi
 
 jobs=${JOBS:-$(nproc)}
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" -DFLYTE_SANITIZE="$sanitize" >/dev/null
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" -DFLYTE_SANITIZE="$sanitize" ${FLYTE_CMAKE_ARGS:-} >/dev/null
 fi
 cmake --build "$build_dir" -j "$jobs"
 echo "setup.sh: built $build_dir/bin/flyte-execute"
