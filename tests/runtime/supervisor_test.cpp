@@ -1,0 +1,128 @@
+#include "flyte/runtime/supervisor.hpp"
+
+#include <unistd.h>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+using namespace flyte;
+using namespace std::chrono_literals;
+
+namespace {
+
+SupervisorOptions quiet(std::chrono::milliseconds grace = 2000ms) {
+  SupervisorOptions options;
+  options.relay_output = false;
+  options.grace_period = grace;
+  return options;
+}
+
+[[noreturn]] void sleep_forever() {
+  for (;;) ::pause();
+}
+
+}  // namespace
+
+TEST_CASE("supervisor: a child that returns reports its code and its last output lines") {
+  auto outcome = run_supervised(
+      [] {
+        std::printf("to stdout\n");
+        std::fprintf(stderr, "line 1\nline 2\nlast line without newline");
+        return 0;
+      },
+      quiet());
+  CHECK(outcome.exited);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.describe() == "exited with code 0");
+  CHECK_THAT(outcome.tail(), Catch::Contains("to stdout") && Catch::Contains("line 2") &&
+                                 Catch::EndsWith("last line without newline"));
+}
+
+TEST_CASE("supervisor: kept lines are bounded") {
+  auto options = quiet();
+  options.kept_lines = 2;
+  auto outcome = run_supervised(
+      [] {
+        for (int i = 0; i < 100; ++i) std::fprintf(stderr, "l%d\n", i);
+        return 0;
+      },
+      options);
+  CHECK(outcome.tail() == "l98\nl99");
+}
+
+TEST_CASE("supervisor: exit(3), segfault, abort and SIGKILL are each reported") {
+  auto exited = run_supervised([]() -> int { std::exit(3); }, quiet());
+  CHECK(exited.exited);
+  CHECK(exited.exit_code == 3);
+
+  auto segv = run_supervised(
+      []() -> int {
+        std::signal(SIGSEGV, SIG_DFL);
+        std::raise(SIGSEGV);
+        return 0;
+      },
+      quiet());
+  CHECK_FALSE(segv.exited);
+  CHECK(segv.signal == SIGSEGV);
+  CHECK_THAT(segv.describe(), Catch::Contains("SIGSEGV"));
+
+  auto aborted = run_supervised([]() -> int { std::abort(); }, quiet());
+  CHECK(aborted.signal == SIGABRT);
+
+  auto killed = run_supervised(
+      []() -> int {
+        ::kill(::getpid(), SIGKILL);
+        sleep_forever();
+      },
+      quiet());
+  CHECK(killed.signal == SIGKILL);
+  CHECK_THAT(killed.describe(), Catch::Contains("SIGKILL"));
+}
+
+TEST_CASE("supervisor: a hanging child is ended after its timeout") {
+  auto options = quiet(200ms);
+  options.timeout = 300ms;
+  auto outcome = run_supervised(
+      []() -> int {
+        std::signal(SIGTERM, SIG_IGN);
+        sleep_forever();
+      },
+      options);
+  CHECK(outcome.timed_out);
+  CHECK(outcome.killed_after_grace);
+  CHECK(outcome.signal == SIGKILL);
+  CHECK_THAT(outcome.describe(), Catch::Contains("timeout"));
+}
+
+TEST_CASE("supervisor: SIGTERM to the parent is forwarded and the child may finish cleanly") {
+  auto outcome = run_supervised(
+      []() -> int {
+        static volatile std::sig_atomic_t got = 0;
+        std::signal(SIGTERM, [](int) { got = 1; });
+        ::kill(::getppid(), SIGTERM);
+        while (!got) ::usleep(1000);
+        std::fprintf(stderr, "checkpoint saved\n");
+        return 0;
+      },
+      quiet());
+  CHECK(outcome.forwarded_signal == SIGTERM);
+  CHECK(outcome.exited);
+  CHECK_FALSE(outcome.killed_after_grace);
+  CHECK_THAT(outcome.tail(), Catch::Contains("checkpoint saved"));
+}
+
+TEST_CASE("supervisor: a child ignoring the forwarded SIGTERM is killed after the grace period") {
+  auto outcome = run_supervised(
+      []() -> int {
+        std::signal(SIGTERM, SIG_IGN);
+        ::kill(::getppid(), SIGTERM);
+        sleep_forever();
+      },
+      quiet(200ms));
+  CHECK(outcome.forwarded_signal == SIGTERM);
+  CHECK(outcome.killed_after_grace);
+  CHECK(outcome.signal == SIGKILL);
+  CHECK_THAT(outcome.describe(), Catch::Contains("grace period"));
+}
