@@ -74,20 +74,26 @@ Config Config::load(const std::optional<std::filesystem::path>& explicit_file,
   }
   std::stringstream text;
   text << in.rdbuf();
+  return from_yaml(text.str(), *path, env);
+}
+
+Config Config::from_yaml(std::string_view text, const std::filesystem::path& source,
+                         const EnvLookup& env) {
+  Config config = from_env_only(env);
   try {
-    auto root = std::make_shared<YAML::Node>(YAML::Load(text.str()));
+    auto root = std::make_shared<YAML::Node>(YAML::Load(std::string(text)));
     if (!root->IsNull() && !root->IsMap()) {
       throw ConfigError(fmt::format(
           "config file {}: the top level must be a mapping of sections (e.g. 'storage:', "
           "'statsd:'), found a {}",
-          path->string(), root->IsSequence() ? "list" : "scalar"));
+          source.string(), root->IsSequence() ? "list" : "scalar"));
     }
     config.root_ = std::move(root);
   } catch (const YAML::Exception& e) {
     throw ConfigError(fmt::format("config file {} is not valid YAML at line {}, column {}: {}",
-                                  path->string(), e.mark.line + 1, e.mark.column + 1, e.msg));
+                                  source.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
-  config.file_ = std::move(path);
+  config.file_ = source;
   return config;
 }
 

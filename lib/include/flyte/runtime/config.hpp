@@ -50,6 +50,10 @@ class Config {
   static Config load(const std::optional<std::filesystem::path>& explicit_file,
                      const EnvLookup& env);
 
+  /// Parses YAML text as if read from `source` (a file name for messages).
+  static Config from_yaml(std::string_view text, const std::filesystem::path& source,
+                          const EnvLookup& env);
+
   /// A config with no file, only the environment.
   static Config from_env_only(const EnvLookup& env);
 
