@@ -24,22 +24,26 @@ using Clock = std::chrono::steady_clock;
   throw std::system_error(errno, std::generic_category(), what);
 }
 
-// Splits relayed output into lines and keeps the last `limit` of them.
+// Splits relayed output into lines and keeps the last `limit` of them. Each
+// stream has its own unfinished line, so stdout and stderr never splice.
 class LineKeeper {
  public:
   explicit LineKeeper(std::size_t limit) : limit_(limit) {}
-  void feed(const char* data, std::size_t size) {
+  void feed(std::size_t stream, const char* data, std::size_t size) {
+    std::string& partial = partial_[stream];
     for (std::size_t i = 0; i < size; ++i) {
       if (data[i] == '\n') {
-        push(std::move(partial_));
-        partial_.clear();
-      } else if (partial_.size() < 4096) {
-        partial_ += data[i];
+        push(std::move(partial));
+        partial.clear();
+      } else if (partial.size() < 4096) {
+        partial += data[i];
       }
     }
   }
   std::deque<std::string> finish() {
-    if (!partial_.empty()) push(std::move(partial_));
+    for (auto& partial : partial_) {
+      if (!partial.empty()) push(std::move(partial));
+    }
     return std::move(lines_);
   }
 
@@ -50,7 +54,7 @@ class LineKeeper {
     while (lines_.size() > limit_) lines_.pop_front();
   }
   std::size_t limit_;
-  std::string partial_;
+  std::array<std::string, 2> partial_;
   std::deque<std::string> lines_;
 };
 
@@ -190,7 +194,7 @@ ChildOutcome run_supervised(const std::function<int()>& body, const SupervisorOp
       const ssize_t n = ::read(sources[i], buffer, sizeof buffer);
       if (n > 0) {
         if (options.relay_output) write_all(relay_to[i], buffer, static_cast<std::size_t>(n));
-        keeper.feed(buffer, static_cast<std::size_t>(n));
+        keeper.feed(i, buffer, static_cast<std::size_t>(n));
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
         ::close(sources[i]);
         sources[i] = -1;
