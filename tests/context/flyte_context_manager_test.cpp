@@ -128,6 +128,23 @@ TEST_CASE("A scope whose contexts were already popped by hand leaves the rest al
   CHECK(FlyteContextManager::current_context() == outer.context());
 }
 
+TEST_CASE("A scope destroyed on another thread leaves both threads' stacks alone") {
+  auto root = fresh_root();
+  // Heap-allocated by guaranteed copy elision, the only way to hand a scope over.
+  auto* scope = new ContextScope(FlyteContextManager::with_context(marked("owner")));
+  const auto pushed = scope->context();
+  std::size_t other_size_after = 0;
+  std::thread other([&] {
+    delete scope;
+    other_size_after = FlyteContextManager::size();
+  });
+  other.join();
+  CHECK(other_size_after == 1);
+  CHECK(FlyteContextManager::current_context() == pushed);
+  CHECK(FlyteContextManager::pop_context() == pushed);
+  CHECK(FlyteContextManager::current_context() == root);
+}
+
 TEST_CASE("Threads each pushing and popping many scopes never see each other's contexts") {
   auto root = fresh_root("shared-root");
   constexpr int kThreads = 8;

@@ -29,6 +29,11 @@ class FlyteContext : public std::enable_shared_from_this<FlyteContext> {
  public:
   class Builder;
 
+  // Only Builder::build() makes contexts, always owned by a shared_ptr, so
+  // that new_builder() can name this context as the parent.
+  FlyteContext(const FlyteContext&) = delete;
+  FlyteContext& operator=(const FlyteContext&) = delete;
+
   /// Nesting depth: a context built without a parent is level 1 (the
   /// process root); each derived context is its parent's level + 1.
   int level() const { return level_; }
