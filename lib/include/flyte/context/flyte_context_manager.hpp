@@ -63,8 +63,9 @@ class FlyteContextManager {
   FlyteContextManager() = delete;
 
   /// Makes `root` the process root and resets the calling thread's stack to
-  /// it. `root` must be a root context (level 1, e.g. `FlyteContext::Builder().build()`);
-  /// throws ContextError for null or a derived context.
+  /// it (scopes still alive on this thread then find nothing left to pop). `root` must be a root
+  /// context (level 1, e.g. `FlyteContext::Builder().build()`); throws ContextError for null or a
+  /// derived context.
   static void initialize(std::shared_ptr<const FlyteContext> root);
 
   /// The top of the calling thread's stack; never null.
