@@ -368,3 +368,13 @@ TEST_CASE("concurrent lookups of one secret all see the same value") {
   for (auto& thread : threads) thread.join();
   CHECK(matches == 8 * 50);
 }
+
+TEST_CASE("the manager strips its settings and never resolves files against the current dir") {
+  SecretsConfig config;
+  config.env_prefix = " PFX_ ";
+  config.default_dir = "";
+  config.file_prefix = "\tpre_\n";
+  const SecretsManager secrets(config, false, env_from_map({}));
+  CHECK(secrets.get_secrets_env_var("g", "k") == "PFX_G_K");
+  CHECK(secrets.get_secrets_file("g", "k") == std::filesystem::path("/etc/secrets/g/pre_k"));
+}

@@ -114,6 +114,9 @@ SecretsManager::SecretsManager(SecretsConfig config, bool local_execution, EnvLo
   config_.env_prefix = stripped(config_.env_prefix);
   config_.file_prefix = stripped(config_.file_prefix);
   config_.default_dir = stripped(config_.default_dir.string());
+  // An empty directory would resolve secret files against the current
+  // directory (flytekit's os.path.join("", ...)); use the default instead.
+  if (config_.default_dir.empty()) config_.default_dir = SecretsConfig{}.default_dir;
   if (!env_) env_ = process_env();
 }
 

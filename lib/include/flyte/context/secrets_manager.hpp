@@ -17,7 +17,8 @@
 ///   - group/key/group_version are validated (validate_secret_name_part) before
 ///     any env or file access, so `../../etc/passwd` is never read;
 ///   - every value handed out is registered with register_sensitive_value, so
-///     our log and error sinks mask it; error messages never contain values;
+///     our log and error sinks mask it (values under 4 bytes excepted, see
+///     redaction.hpp); error messages never contain values;
 ///   - thread-safe; a value is cached after its first successful read, so a
 ///     secret rotated on disk mid-task is not seen (one task run, one value);
 ///     failed lookups are not cached;
@@ -30,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "flyte/context/env_lookup.hpp"
@@ -43,6 +45,8 @@ class SecretsManager {
  public:
   /// `local_execution` turns on the unprefixed env var fallback (flytekit does
   /// this when the execution state is a local mode, never in a cluster).
+  /// Settings are stripped of white space as flytekit does; an empty
+  /// default_dir falls back to `/etc/secrets` rather than the current directory.
   SecretsManager(SecretsConfig config, bool local_execution, EnvLookup env = process_env());
 
   SecretsManager(const SecretsManager&) = delete;
