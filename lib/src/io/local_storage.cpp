@@ -252,7 +252,6 @@ void LocalStorage::replace_directory(const fs::path& local_dir, const std::strin
       auto to = generation / fs::path(file);
       create_folders(to.parent_path());
       copy_file_atomically(local_dir / fs::path(file), to);
-      fsync_directory(to.parent_path());
     }
     ::chmod(generation.c_str(), 0755);
     std::error_code ec;
