@@ -55,8 +55,10 @@ class AtomicFile {
   /// (the target stays untouched).
   void write_from(std::istream& in);
   /// Flushes to disk, renames over the target and syncs the folder. After it
-  /// returns, the target holds exactly what was written. Throws IoError (the
-  /// temporary file is then removed and the target untouched).
+  /// returns, the target holds exactly what was written. Throws IoError: the
+  /// temporary file is then removed and the target untouched, except when only
+  /// the final folder sync fails (committed() is then true: the new content is
+  /// in place but may not survive a crash).
   void commit();
   /// Drops what was written; the target stays untouched. Never throws.
   void abandon() noexcept;

@@ -15,7 +15,9 @@
 /// Plain put_directory merges file by file (object-store semantics), so a
 /// reader may see some files new and some old while it runs; use
 /// replace_directory when a folder must change as one unit. These guarantees
-/// assume one writer per destination folder.
+/// assume one writer per destination folder. Delete a published folder with
+/// remove(), which also deletes its hidden generation; `rm -rf` of the name
+/// only removes the symlink.
 
 #include <filesystem>
 #include <string>

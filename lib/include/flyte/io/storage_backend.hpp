@@ -69,7 +69,8 @@ class StorageBackend {
   /// stale objects are removed. Backends that can (local storage) publish the
   /// new folder atomically, so that get_directory never returns a mix of old
   /// and new files; the default uploads then removes stale objects, which
-  /// readers may observe half-done.
+  /// readers may observe half-done, and which needs remove() as soon as
+  /// there is a stale object to delete.
   virtual void replace_directory(const std::filesystem::path& local_dir,
                                  const std::string& uri_prefix);
 };
