@@ -1,16 +1,22 @@
 #include "flyte/context/stats.hpp"
 
+#include <spdlog/sinks/ostream_sink.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "flyte/context/logging.hpp"
 
 using namespace flyte;
 
@@ -234,13 +240,25 @@ TEST_CASE("Packets over 512 bytes are dropped and counted, 512 bytes are sent") 
   CHECK(*packet == "p.d.t.user_stats." + fits + ":1|c");
 }
 
-TEST_CASE("An unresolvable statsd host never throws into the task") {
+TEST_CASE("An unresolvable statsd host never throws and is logged once") {
+  std::ostringstream log;
+  LoggingConfig logging;
+  logging.format = LogFormat::TEXT;
+  setup_logging(logging, std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+
   StatsConfig cfg;
   cfg.host = "no-such-host.invalid";
   auto stats = StatsClient::for_task(cfg, "p", "d", "t", {});
   CHECK_NOTHROW(stats.incr("x"));
-  CHECK_NOTHROW(stats.incr("y"));
-  CHECK(stats.dropped() == 2);
+  CHECK_NOTHROW(stats.gauge("y", -1));
+  CHECK_NOTHROW(stats.timer("z"));
+  CHECK(stats.dropped() == 3);
+  system_logger()->flush();
+  const std::string text = log.str();
+  setup_logging(LoggingConfig{});
+
+  CHECK(text.rfind("[flytekit] stats: cannot resolve statsd host 'no-such-host.invalid'", 0) == 0);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
 }
 
 TEST_CASE("In-memory stats record lines for local runs and tests") {
