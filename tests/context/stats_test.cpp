@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -268,6 +270,12 @@ TEST_CASE("In-memory stats record lines for local runs and tests") {
   CHECK(stats.recorded() ==
         std::vector<std::string>{"local.user_stats.a.__exec_project=local:1|c",
                                  "local.user_stats.sub.b.__exec_project=local:7|g"});
+  stats.with_tags({{"exec_project", "override"}, {"extra", "1:2"}}).incr("c");
+  CHECK(stats.recorded().back() == "local.user_stats.c.__exec_project=override.__extra=1_2:1|c");
+  stats.gauge("nan", std::nan(""));
+  stats.timing_ms("inf", std::numeric_limits<double>::infinity());
+  CHECK(stats.recorded().size() == 3);
+
   auto bare = StatsClient::in_memory();
   bare.incr("weird:name|x");
   CHECK(bare.recorded() == std::vector<std::string>{"weird_name_x:1|c"});

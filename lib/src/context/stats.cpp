@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <utility>
 
@@ -278,7 +279,7 @@ void StatsClient::decr(std::string_view stat, std::int64_t count) const {
 }
 
 void StatsClient::gauge(std::string_view stat, double value) const {
-  if (!state_) return;
+  if (!state_ || !std::isfinite(value)) return;
   if (value >= 0) {
     emit(stat, fmt::format("{}|g", value));
     return;
@@ -292,7 +293,7 @@ void StatsClient::gauge(std::string_view stat, double value) const {
 }
 
 void StatsClient::timing_ms(std::string_view stat, double milliseconds) const {
-  if (!state_) return;
+  if (!state_ || !std::isfinite(milliseconds)) return;
   emit(stat, fmt::format("{:.6f}|ms", milliseconds));
 }
 
@@ -305,6 +306,13 @@ StatsClient StatsClient::get_stats(std::string_view name) const {
   std::string prefix =
       state_->prefix.empty() ? std::string(name) : fmt::format("{}.{}", state_->prefix, name);
   return StatsClient(state_->sink, std::move(prefix), state_->tags, state_->cfg);
+}
+
+StatsClient StatsClient::with_tags(const std::map<std::string, std::string>& extra) const {
+  if (!state_) return StatsClient();
+  auto tags = state_->tags;
+  for (const auto& [key, value] : extra) tags[key] = value;
+  return StatsClient(state_->sink, state_->prefix, std::move(tags), state_->cfg);
 }
 
 const std::string& StatsClient::prefix() const noexcept {

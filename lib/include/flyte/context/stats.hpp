@@ -111,14 +111,15 @@ class StatsClient {
 
   void incr(std::string_view stat, std::int64_t count = 1) const;
   void decr(std::string_view stat, std::int64_t count = 1) const;
-  /// An absolute gauge. A negative value is sent as `0|g` then `-v|g` in one
+  /// An absolute gauge. NaN and infinities are not representable in statsd
+  /// and are ignored. A negative value is sent as `0|g` then `-v|g` in one
   /// packet, as pystatsd does, because statsd reads a leading sign as a delta.
   void gauge(std::string_view stat, double value) const;
   template <class Rep, class Period>
   void timing(std::string_view stat, std::chrono::duration<Rep, Period> elapsed) const {
     timing_ms(stat, std::chrono::duration<double, std::milli>(elapsed).count());
   }
-  /// Milliseconds, sent as `%.6f|ms` like pystatsd.
+  /// Milliseconds, sent as `%.6f|ms` like pystatsd (NaN/infinite: ignored).
   void timing_ms(std::string_view stat, double milliseconds) const;
   /// RAII: records the scope's duration as a timing when it ends.
   [[nodiscard]] StatsTimer timer(std::string_view stat) const;
@@ -126,6 +127,9 @@ class StatsClient {
   /// A client for `<prefix>.<name>` with the same tags and sink (flytekit's
   /// `get_stats(name)`).
   StatsClient get_stats(std::string_view name) const;
+  /// A client with the same prefix and sink and `extra` added to the tags (a
+  /// key in `extra` wins); flytekit's per-call `tags=` / `extend_tags`.
+  StatsClient with_tags(const std::map<std::string, std::string>& extra) const;
 
   /// The full metric name `stat` is sent under, tags included (empty when the
   /// client is disabled).
