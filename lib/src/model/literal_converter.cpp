@@ -44,6 +44,18 @@ std::string key_suffix(const std::string& key) {
                    (detail.empty() ? "" : ": " + detail));
 }
 
+// A variant's failure without the prefix the union's own message already has.
+std::string variant_reason(const ModelError& e, const std::string& prefix) {
+  std::string_view text = e.what();
+  if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
+  return std::string(text);
+}
+
+void add_reason(std::string& reasons, const std::string& reason) {
+  if (!reasons.empty()) reasons += "; ";
+  reasons += reason;
+}
+
 std::string value_kind(const Value& value) {
   return std::string(value.type_name()) + " value";
 }
@@ -348,7 +360,9 @@ struct Decoder {
         try {
           return decode(literal, variant, where, strict_pass);
         } catch (const ModelError& e) {
-          if (!strict_pass) reasons += std::string(reasons.empty() ? "" : "; ") + e.what();
+          if (!strict_pass) {
+            add_reason(reasons, variant_reason(e, "cannot decode " + where.describe() + ": "));
+          }
         }
       }
     }
@@ -466,7 +480,9 @@ fc::Literal encode_union(const Value& value, const fc::LiteralType& type, const 
         *u->mutable_type() = variant;
         return literal;
       } catch (const ModelError& e) {
-        if (!strict_pass) reasons += std::string(reasons.empty() ? "" : "; ") + e.what();
+        if (!strict_pass) {
+          add_reason(reasons, variant_reason(e, "cannot encode " + where.describe() + ": "));
+        }
       }
     }
   }

@@ -153,7 +153,12 @@ Value from_json(const Json& json, const fc::LiteralType& type, const std::string
           try {
             return from_json(json, variant, path, strict_pass);
           } catch (const ModelError& e) {
-            if (!strict_pass) reasons += std::string(reasons.empty() ? "" : "; ") + e.what();
+            if (!strict_pass) {
+              std::string_view text = e.what();
+              if (text.substr(0, path.size() + 2) == path + ": ")
+                text.remove_prefix(path.size() + 2);
+              reasons += std::string(reasons.empty() ? "" : "; ") + std::string(text);
+            }
           }
         }
       }
@@ -269,7 +274,10 @@ Value parse_cli(std::string_view text, const fc::LiteralType& type, std::string_
       try {
         return parse_cli(text, variant, name);
       } catch (const ModelError& e) {
-        reasons += std::string(reasons.empty() ? "" : "; ") + e.what();
+        const std::string prefix = "input '" + std::string(name) + "': ";
+        std::string_view text = e.what();
+        if (text.substr(0, prefix.size()) == prefix) text.remove_prefix(prefix.size());
+        reasons += std::string(reasons.empty() ? "" : "; ") + std::string(text);
       }
     }
     fail_cli(name, type, text, "no variant accepts it (" + reasons + ")");
