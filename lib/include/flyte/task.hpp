@@ -202,124 +202,126 @@ constexpr EnableDeck enable_deck() {
 // Internals shared by conversions and the context view
 // ===========================================================================
 
-namespace detail __attribute__((visibility("hidden"))) {
+namespace detail {
 
-  /// The call the current thread is running (set by the task wrapper).
-  struct CallState {
-    const FLYTE_HostApi* api;
-    FLYTE_Call* call;
-  };
-  inline thread_local CallState* current_call = nullptr;
+/// The call the current thread is running (set by the task wrapper).
+struct CallState {
+  const FLYTE_HostApi* api;
+  FLYTE_Call* call;
+};
+// Hidden (here and in registry()) so that two task libraries in one process
+// never share SDK state, even when built without -fvisibility=hidden.
+__attribute__((visibility("hidden"))) inline thread_local CallState* current_call = nullptr;
 
-  /// Every task FLYTE_TASK registered in this library, for FLYTE_TaskLibraryTasks.
-  /// Hidden, so two libraries built with this header never share it.
-  inline std::vector<const FLYTE_TaskDescriptor*>& registry() {
-    static std::vector<const FLYTE_TaskDescriptor*> tasks;
-    return tasks;
+/// Every task FLYTE_TASK registered in this library, for FLYTE_TaskLibraryTasks.
+/// Hidden, so two libraries built with this header never share it.
+__attribute__((visibility("hidden"))) inline std::vector<const FLYTE_TaskDescriptor*>& registry() {
+  static std::vector<const FLYTE_TaskDescriptor*> tasks;
+  return tasks;
+}
+
+/// Turns a host error into a HostError exception (taking ownership of it).
+inline void check(const FLYTE_HostApi* api, FLYTE_Error* err) {
+  if (err == nullptr) return;
+  const char* code = api->error_code(err);
+  const char* message = api->error_message(err);
+  HostError e(code ? code : "", message ? message : "", api->error_kind(err));
+  api->error_delete(err);
+  throw e;
+}
+
+/// A conversion failure: the value does not have the declared shape.
+[[noreturn]] inline void type_error(const std::string& where, const std::string& expected,
+                                    const nlohmann::json& got) {
+  std::string shown = got.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (shown.size() > 80) shown = shown.substr(0, 77) + "...";
+  throw UserError("USER:TypeError", where + ": expected " + expected + ", got " + shown);
+}
+
+inline int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+// Howard Hinnant's days <-> civil date algorithms (proleptic Gregorian).
+inline int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+inline void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+/// ".123", ".123456", ".123456789" or "" (protobuf's JSON style).
+inline std::string fraction(uint64_t nanos) {
+  char buf[16];
+  if (nanos == 0) return "";
+  if (nanos % 1000000 == 0) {
+    std::snprintf(buf, sizeof buf, ".%03u", static_cast<unsigned>(nanos / 1000000));
+  } else if (nanos % 1000 == 0) {
+    std::snprintf(buf, sizeof buf, ".%06u", static_cast<unsigned>(nanos / 1000));
+  } else {
+    std::snprintf(buf, sizeof buf, ".%09u", static_cast<unsigned>(nanos));
   }
+  return buf;
+}
 
-  /// Turns a host error into a HostError exception (taking ownership of it).
-  inline void check(const FLYTE_HostApi* api, FLYTE_Error* err) {
-    if (err == nullptr) return;
-    const char* code = api->error_code(err);
-    const char* message = api->error_message(err);
-    HostError e(code ? code : "", message ? message : "", api->error_kind(err));
-    api->error_delete(err);
-    throw e;
-  }
-
-  /// A conversion failure: the value does not have the declared shape.
-  [[noreturn]] inline void type_error(const std::string& where, const std::string& expected,
-                                      const nlohmann::json& got) {
-    std::string shown = got.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (shown.size() > 80) shown = shown.substr(0, 77) + "...";
-    throw UserError("USER:TypeError", where + ": expected " + expected + ", got " + shown);
-  }
-
-  inline int64_t floor_div(int64_t a, int64_t b) {
-    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-  }
-
-  // Howard Hinnant's days <-> civil date algorithms (proleptic Gregorian).
-  inline int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-  }
-  inline void civil_from_days(int64_t z, int64_t & y, unsigned& m, unsigned& d) {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = static_cast<int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-  }
-
-  /// ".123", ".123456", ".123456789" or "" (protobuf's JSON style).
-  inline std::string fraction(uint64_t nanos) {
-    char buf[16];
-    if (nanos == 0) return "";
-    if (nanos % 1000000 == 0) {
-      std::snprintf(buf, sizeof buf, ".%03u", static_cast<unsigned>(nanos / 1000000));
-    } else if (nanos % 1000 == 0) {
-      std::snprintf(buf, sizeof buf, ".%06u", static_cast<unsigned>(nanos / 1000));
-    } else {
-      std::snprintf(buf, sizeof buf, ".%09u", static_cast<unsigned>(nanos));
-    }
-    return buf;
-  }
-
-  /// Reads up to 9 fraction digits after a '.' at s[i] (if any) as nanoseconds.
-  inline bool parse_fraction(std::string_view s, std::size_t & i, int64_t & nanos) {
-    nanos = 0;
-    if (i >= s.size() || s[i] != '.') return true;
+/// Reads up to 9 fraction digits after a '.' at s[i] (if any) as nanoseconds.
+inline bool parse_fraction(std::string_view s, std::size_t& i, int64_t& nanos) {
+  nanos = 0;
+  if (i >= s.size() || s[i] != '.') return true;
+  ++i;
+  std::size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    if (digits == 9) return false;
+    nanos = nanos * 10 + (s[i] - '0');
+    ++digits;
     ++i;
-    std::size_t digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      if (digits == 9) return false;
-      nanos = nanos * 10 + (s[i] - '0');
-      ++digits;
-      ++i;
-    }
-    if (digits == 0) return false;
-    for (std::size_t k = digits; k < 9; ++k) nanos *= 10;
-    return true;
   }
+  if (digits == 0) return false;
+  for (std::size_t k = digits; k < 9; ++k) nanos *= 10;
+  return true;
+}
 
-  inline bool parse_digits(std::string_view s, std::size_t & i, std::size_t n, int64_t & out) {
-    out = 0;
-    for (std::size_t k = 0; k < n; ++k, ++i) {
-      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
-      out = out * 10 + (s[i] - '0');
-    }
-    return true;
+inline bool parse_digits(std::string_view s, std::size_t& i, std::size_t n, int64_t& out) {
+  out = 0;
+  for (std::size_t k = 0; k < n; ++k, ++i) {
+    if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
   }
+  return true;
+}
 
-  /// "std::runtime_error", "flyte::RecoverableError", "MyError".
-  inline std::string type_name(const std::type_info& type) {
-    std::string name = type.name();
+/// "std::runtime_error", "flyte::RecoverableError", "MyError".
+inline std::string type_name(const std::type_info& type) {
+  std::string name = type.name();
 #if defined(__GNUC__) || defined(__clang__)
-    int status = 0;
-    std::unique_ptr<char, void (*)(void*)> demangled(
-        abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
-    if (status == 0 && demangled) name = demangled.get();
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> demangled(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+  if (status == 0 && demangled) name = demangled.get();
 #endif
-    for (std::string_view noise : {"sdk::", "__cxx11::", "[abi:cxx11]"}) {
-      for (auto pos = name.find(noise); pos != std::string::npos; pos = name.find(noise)) {
-        name.erase(pos, noise.size());
-      }
+  for (std::string_view noise : {"sdk::", "__cxx11::", "[abi:cxx11]"}) {
+    for (auto pos = name.find(noise); pos != std::string::npos; pos = name.find(noise)) {
+      name.erase(pos, noise.size());
     }
-    return name;
   }
+  return name;
+}
 
-}  // namespace )
+}  // namespace detail
 
 // ===========================================================================
 // Datetime / duration text forms (the JSON mapping of flyte/task.h)
@@ -382,8 +384,11 @@ inline std::optional<Datetime> parse_datetime(std::string_view text) {
 inline std::string format_duration(std::chrono::nanoseconds d) {
   const int64_t ns = d.count();
   const uint64_t mag = ns < 0 ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
-  return (ns < 0 ? "-" : "") + std::to_string(mag / 1000000000) +
-         detail::fraction(mag % 1000000000) + "s";
+  std::string out = ns < 0 ? "-" : "";
+  out += std::to_string(mag / 1000000000);
+  out += detail::fraction(mag % 1000000000);
+  out += 's';
+  return out;
 }
 
 /// Parses "1.5s", "-3s", "0.000000001s"; std::nullopt otherwise.
@@ -421,54 +426,54 @@ struct TypeTraits {
                 "std::optional of those (or specialise flyte::TypeTraits).");
 };
 
-namespace detail __attribute__((visibility("hidden"))) {
+namespace detail {
 
-  /// Reads an input through input_json and converts it.
-  template <typename T>
-  T read_json(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name) {
-    const char* text = nullptr;
-    std::size_t len = 0;
-    check(api, api->input_json(call, name, &text, &len));
-    nlohmann::json j = nlohmann::json::parse(text, text + len, nullptr, false);
-    if (j.is_discarded()) {
-      throw UserError("USER:TypeError", std::string("input '") + name +
-                                            "': the host gave text that is not JSON: " +
-                                            std::string(text, len < 80 ? len : 80));
-    }
-    return TypeTraits<T>::from_json(j, std::string("input '") + name + "'");
+/// Reads an input through input_json and converts it.
+template <typename T>
+T read_json(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name) {
+  const char* text = nullptr;
+  std::size_t len = 0;
+  check(api, api->input_json(call, name, &text, &len));
+  nlohmann::json j = nlohmann::json::parse(text, text + len, nullptr, false);
+  if (j.is_discarded()) {
+    throw UserError("USER:TypeError", std::string("input '") + name +
+                                          "': the host gave text that is not JSON: " +
+                                          std::string(text, len < 80 ? len : 80));
   }
+  return TypeTraits<T>::from_json(j, std::string("input '") + name + "'");
+}
 
-  template <typename T>
-  void write_json(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name, const T& value) {
-    const std::string text = TypeTraits<T>::to_json(value).dump();
-    check(api, api->output_json(call, name, text.data(), text.size()));
+template <typename T>
+void write_json(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name, const T& value) {
+  const std::string text = TypeTraits<T>::to_json(value).dump();
+  check(api, api->output_json(call, name, text.data(), text.size()));
+}
+
+/// Default read/write: JSON, for types without a typed host function.
+template <typename T, typename = void>
+struct has_typed_io : std::false_type {};
+template <typename T>
+struct has_typed_io<T, std::void_t<decltype(TypeTraits<T>::read(nullptr, nullptr, nullptr))>>
+    : std::true_type {};
+
+template <typename T>
+T read_value(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name) {
+  if constexpr (has_typed_io<T>::value) {
+    return TypeTraits<T>::read(api, call, name);
+  } else {
+    return read_json<T>(api, call, name);
   }
-
-  /// Default read/write: JSON, for types without a typed host function.
-  template <typename T, typename = void>
-  struct has_typed_io : std::false_type {};
-  template <typename T>
-  struct has_typed_io<T, std::void_t<decltype(TypeTraits<T>::read(nullptr, nullptr, nullptr))>>
-      : std::true_type {};
-
-  template <typename T>
-  T read_value(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name) {
-    if constexpr (has_typed_io<T>::value) {
-      return TypeTraits<T>::read(api, call, name);
-    } else {
-      return read_json<T>(api, call, name);
-    }
+}
+template <typename T>
+void write_value(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name, const T& value) {
+  if constexpr (has_typed_io<T>::value) {
+    TypeTraits<T>::write(api, call, name, value);
+  } else {
+    write_json<T>(api, call, name, value);
   }
-  template <typename T>
-  void write_value(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name, const T& value) {
-    if constexpr (has_typed_io<T>::value) {
-      TypeTraits<T>::write(api, call, name, value);
-    } else {
-      write_json<T>(api, call, name, value);
-    }
-  }
+}
 
-}  // namespace )
+}  // namespace detail
 
 /// Integers (not bool) <-> integer. Values that do not fit the C++ type are
 /// a USER:ValueError.
@@ -628,24 +633,24 @@ struct TypeTraits<std::chrono::duration<Rep, Period>> {
   }
 };
 
-namespace detail __attribute__((visibility("hidden"))) {
-  template <typename P>
-  struct PathTraits {
-    static P read(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name) {
-      const char* path = nullptr;
-      check(api, api->input_path(call, name, &path));
-      return P(path ? path : "");
-    }
-    static void write(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name, const P& v) {
-      check(api, api->output_path(call, name, v.path.c_str()));
-    }
-    static nlohmann::json to_json(const P& v) { return v.path; }
-    static P from_json(const nlohmann::json& j, const std::string& where) {
-      if (!j.is_string()) type_error(where, "a path or URI string", j);
-      return P(j.get<std::string>());
-    }
-  };
-}  // namespace )
+namespace detail {
+template <typename P>
+struct PathTraits {
+  static P read(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name) {
+    const char* path = nullptr;
+    check(api, api->input_path(call, name, &path));
+    return P(path ? path : "");
+  }
+  static void write(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name, const P& v) {
+    check(api, api->output_path(call, name, v.path.c_str()));
+  }
+  static nlohmann::json to_json(const P& v) { return v.path; }
+  static P from_json(const nlohmann::json& j, const std::string& where) {
+    if (!j.is_string()) type_error(where, "a path or URI string", j);
+    return P(j.get<std::string>());
+  }
+};
+}  // namespace detail
 
 /// flyte::File <-> file.
 template <>
@@ -926,223 +931,219 @@ inline ExecutionParameters current_context() {
 // FLYTE_TASK machinery
 // ===========================================================================
 
-namespace detail __attribute__((visibility("hidden"))) {
+namespace detail {
 
-  template <typename F>
-  struct FunctionTraits;
-  template <typename R, typename... A>
-  struct FunctionTraits<R (*)(A...)> {
-    using Return = R;
-    using Args = std::tuple<std::decay_t<A>...>;
-  };
-  template <typename R, typename... A>
-  struct FunctionTraits<R (*)(A...) noexcept> : FunctionTraits<R (*)(A...)> {};
+template <typename F>
+struct FunctionTraits;
+template <typename R, typename... A>
+struct FunctionTraits<R (*)(A...)> {
+  using Return = R;
+  using Args = std::tuple<std::decay_t<A>...>;
+};
+template <typename R, typename... A>
+struct FunctionTraits<R (*)(A...) noexcept> : FunctionTraits<R (*)(A...)> {};
 
-  template <typename R>
-  struct ReturnTraits {
-    static constexpr std::size_t count = 1;
-    using Tuple = std::tuple<R>;
-  };
-  template <>
-  struct ReturnTraits<void> {
-    static constexpr std::size_t count = 0;
-    using Tuple = std::tuple<>;
-  };
-  template <typename... T>
-  struct ReturnTraits<std::tuple<T...>> {
-    static constexpr std::size_t count = sizeof...(T);
-    using Tuple = std::tuple<T...>;
-  };
+template <typename R>
+struct ReturnTraits {
+  static constexpr std::size_t count = 1;
+  using Tuple = std::tuple<R>;
+};
+template <>
+struct ReturnTraits<void> {
+  static constexpr std::size_t count = 0;
+  using Tuple = std::tuple<>;
+};
+template <typename... T>
+struct ReturnTraits<std::tuple<T...>> {
+  static constexpr std::size_t count = sizeof...(T);
+  using Tuple = std::tuple<T...>;
+};
 
-  template <typename T>
-  struct is_inputs : std::false_type {
-    static constexpr std::size_t size = 0;
-  };
-  template <std::size_t N>
-  struct is_inputs<Inputs<N>> : std::true_type {
-    static constexpr std::size_t size = N;
-  };
-  template <typename T>
-  struct is_outputs : std::false_type {
-    static constexpr std::size_t size = 0;
-  };
-  template <std::size_t N>
-  struct is_outputs<Outputs<N>> : std::true_type {
-    static constexpr std::size_t size = N;
-  };
+template <typename T>
+struct is_inputs : std::false_type {
+  static constexpr std::size_t size = 0;
+};
+template <std::size_t N>
+struct is_inputs<Inputs<N>> : std::true_type {
+  static constexpr std::size_t size = N;
+};
+template <typename T>
+struct is_outputs : std::false_type {
+  static constexpr std::size_t size = 0;
+};
+template <std::size_t N>
+struct is_outputs<Outputs<N>> : std::true_type {
+  static constexpr std::size_t size = N;
+};
 
-  /// Storage behind one task's descriptor (strings and arrays it points to).
-  struct TaskMeta {
-    std::string name;
-    std::string description;
-    std::vector<std::string> input_names, input_types, output_names, output_types;
-    std::vector<FLYTE_Variable> inputs, outputs;
-    std::vector<FLYTE_SecretRequest> secrets;
-    uint32_t flags = 0;
-  };
+/// Storage behind one task's descriptor (strings and arrays it points to).
+struct TaskMeta {
+  std::string name;
+  std::string description;
+  std::vector<std::string> input_names, input_types, output_names, output_types;
+  std::vector<FLYTE_Variable> inputs, outputs;
+  std::vector<FLYTE_SecretRequest> secrets;
+  uint32_t flags = 0;
+};
 
-  template <typename Tuple>
-  struct TypeNames;
-  template <typename... T>
-  struct TypeNames<std::tuple<T...>> {
-    static std::vector<std::string> get() { return {TypeTraits<T>::type_name()...}; }
-  };
+template <typename Tuple>
+struct TypeNames;
+template <typename... T>
+struct TypeNames<std::tuple<T...>> {
+  static std::vector<std::string> get() { return {TypeTraits<T>::type_name()...}; }
+};
 
-  inline FLYTE_Error* make_error(const FLYTE_HostApi* api, const char* code,
-                                 const std::string& type, const char* what,
-                                 FLYTE_ErrorKind kind) noexcept {
-    try {
-      return api->error_new(code, (type + ": " + (what ? what : "")).c_str(), kind);
-    } catch (...) {
-      return api->error_new(code, what, kind);
-    }
+inline FLYTE_Error* make_error(const FLYTE_HostApi* api, const char* code, const std::string& type,
+                               const char* what, FLYTE_ErrorKind kind) noexcept {
+  try {
+    return api->error_new(code, (type + ": " + (what ? what : "")).c_str(), kind);
+  } catch (...) {
+    return api->error_new(code, what, kind);
   }
+}
 
-  template <typename Args, std::size_t... I>
-  Args read_inputs([[maybe_unused]] const FLYTE_HostApi* api, [[maybe_unused]] FLYTE_Call* call,
-                   [[maybe_unused]] const TaskMeta& meta, std::index_sequence<I...>) {
-    // Braced initialisation reads the inputs left to right.
-    return Args{
-        read_value<std::tuple_element_t<I, Args>>(api, call, meta.input_names[I].c_str())...};
+template <typename Args, std::size_t... I>
+Args read_inputs([[maybe_unused]] const FLYTE_HostApi* api, [[maybe_unused]] FLYTE_Call* call,
+                 [[maybe_unused]] const TaskMeta& meta, std::index_sequence<I...>) {
+  // Braced initialisation reads the inputs left to right.
+  return Args{read_value<std::tuple_element_t<I, Args>>(api, call, meta.input_names[I].c_str())...};
+}
+
+template <typename Tuple, std::size_t... I>
+void write_outputs([[maybe_unused]] const FLYTE_HostApi* api, [[maybe_unused]] FLYTE_Call* call,
+                   [[maybe_unused]] const TaskMeta& meta, const Tuple& values,
+                   std::index_sequence<I...>) {
+  (write_value<std::tuple_element_t<I, Tuple>>(api, call, meta.output_names[I].c_str(),
+                                               std::get<I>(values)),
+   ...);
+}
+
+template <auto Fn>
+TaskMeta& meta_of() {
+  static TaskMeta meta;
+  return meta;
+}
+
+/// The C entry point FLYTE_TASK puts in the descriptor: reads the inputs,
+/// calls the function, writes the outputs, and turns exceptions into errors.
+template <auto Fn>
+FLYTE_Error* run(const FLYTE_HostApi* api, FLYTE_Call* call) noexcept {
+  using Traits = FunctionTraits<decltype(Fn)>;
+  using Args = typename Traits::Args;
+  using R = typename Traits::Return;
+  if (api->struct_size < sizeof(FLYTE_HostApi)) {
+    return api->error_new("USER:AbiMismatch",
+                          "this task library needs a newer flyte-execute (its host API table is "
+                          "smaller than the one the library was built against)",
+                          FLYTE_ERROR_NON_RECOVERABLE);
   }
-
-  template <typename Tuple, std::size_t... I>
-  void write_outputs([[maybe_unused]] const FLYTE_HostApi* api, [[maybe_unused]] FLYTE_Call* call,
-                     [[maybe_unused]] const TaskMeta& meta, const Tuple& values,
-                     std::index_sequence<I...>) {
-    (write_value<std::tuple_element_t<I, Tuple>>(api, call, meta.output_names[I].c_str(),
-                                                 std::get<I>(values)),
-     ...);
-  }
-
-  template <auto Fn>
-  TaskMeta& meta_of() {
-    static TaskMeta meta;
-    return meta;
-  }
-
-  /// The C entry point FLYTE_TASK puts in the descriptor: reads the inputs,
-  /// calls the function, writes the outputs, and turns exceptions into errors.
-  template <auto Fn>
-  FLYTE_Error* run(const FLYTE_HostApi* api, FLYTE_Call* call) noexcept {
-    using Traits = FunctionTraits<decltype(Fn)>;
-    using Args = typename Traits::Args;
-    using R = typename Traits::Return;
-    if (api->struct_size < sizeof(FLYTE_HostApi)) {
-      return api->error_new("USER:AbiMismatch",
-                            "this task library needs a newer flyte-execute (its host API table is "
-                            "smaller than the one the library was built against)",
-                            FLYTE_ERROR_NON_RECOVERABLE);
-    }
-    const TaskMeta& meta = meta_of<Fn>();
-    CallState state{api, call};
-    struct Scope {
-      CallState* previous;
-      explicit Scope(CallState* s) : previous(current_call) { current_call = s; }
-      ~Scope() { current_call = previous; }
-    } scope(&state);
-    try {
-      Args args =
-          read_inputs<Args>(api, call, meta, std::make_index_sequence<std::tuple_size_v<Args>>{});
-      if constexpr (std::is_void_v<R>) {
-        std::apply(Fn, std::move(args));
-      } else {
-        typename ReturnTraits<R>::Tuple results{std::apply(Fn, std::move(args))};
-        write_outputs(api, call, meta, results, std::make_index_sequence<ReturnTraits<R>::count>{});
-      }
-      return nullptr;
-    } catch (const UserError& e) {
-      return make_error(api, e.code().c_str(), type_name(typeid(e)), e.what(), e.kind());
-    } catch (const std::invalid_argument& e) {
-      return make_error(api, "USER:ValueError", type_name(typeid(e)), e.what(),
-                        FLYTE_ERROR_NON_RECOVERABLE);
-    } catch (const std::exception& e) {
-      return make_error(api, "USER:RuntimeError", type_name(typeid(e)), e.what(),
-                        FLYTE_ERROR_NON_RECOVERABLE);
-    } catch (...) {
-      return api->error_new("USER:RuntimeError",
-                            "unknown exception: the task threw something not derived from "
-                            "std::exception",
-                            FLYTE_ERROR_NON_RECOVERABLE);
-    }
-  }
-
-  template <typename T>
-  void apply_option(TaskMeta & meta, const T& option) {
-    if constexpr (is_inputs<T>::value) {
-      meta.input_names.assign(option.names.begin(), option.names.end());
-    } else if constexpr (is_outputs<T>::value) {
-      meta.output_names.assign(option.names.begin(), option.names.end());
-    } else if constexpr (std::is_same_v<T, Description>) {
-      meta.description = option.text ? option.text : "";
-    } else if constexpr (std::is_same_v<T, SecretRequest>) {
-      meta.secrets.push_back(FLYTE_SecretRequest{option.group, option.key, option.group_version,
-                                                 option.mount_requirement, option.env_var});
-    } else if constexpr (std::is_same_v<T, EnableDeck>) {
-      meta.flags |= FLYTE_TASK_ENABLE_DECK;
+  const TaskMeta& meta = meta_of<Fn>();
+  CallState state{api, call};
+  struct Scope {
+    CallState* previous;
+    explicit Scope(CallState* s) : previous(current_call) { current_call = s; }
+    ~Scope() { current_call = previous; }
+  } scope(&state);
+  try {
+    Args args =
+        read_inputs<Args>(api, call, meta, std::make_index_sequence<std::tuple_size_v<Args>>{});
+    if constexpr (std::is_void_v<R>) {
+      std::apply(Fn, std::move(args));
     } else {
-      static_assert(sizeof(T) == 0,
-                    "FLYTE_TASK options are flyte::inputs, flyte::outputs, flyte::description, "
-                    "flyte::secret_request and flyte::enable_deck");
+      typename ReturnTraits<R>::Tuple results{std::apply(Fn, std::move(args))};
+      write_outputs(api, call, meta, results, std::make_index_sequence<ReturnTraits<R>::count>{});
     }
+    return nullptr;
+  } catch (const UserError& e) {
+    return make_error(api, e.code().c_str(), type_name(typeid(e)), e.what(), e.kind());
+  } catch (const std::invalid_argument& e) {
+    return make_error(api, "USER:ValueError", type_name(typeid(e)), e.what(),
+                      FLYTE_ERROR_NON_RECOVERABLE);
+  } catch (const std::exception& e) {
+    return make_error(api, "USER:RuntimeError", type_name(typeid(e)), e.what(),
+                      FLYTE_ERROR_NON_RECOVERABLE);
+  } catch (...) {
+    return api->error_new("USER:RuntimeError",
+                          "unknown exception: the task threw something not derived from "
+                          "std::exception",
+                          FLYTE_ERROR_NON_RECOVERABLE);
   }
+}
 
-  /// Builds the descriptor for Fn (called by FLYTE_TASK at load time) and
-  /// registers `self` for FLYTE_TaskLibraryTasks.
-  template <auto Fn, typename... Options>
-  FLYTE_TaskDescriptor define_task(const char* symbol, const FLYTE_TaskDescriptor* self,
-                                   const Options&... options) {
-    static_assert(
-        std::is_pointer_v<decltype(Fn)> && std::is_function_v<std::remove_pointer_t<decltype(Fn)>>,
-        "FLYTE_TASK(fn, ...) needs a plain (non-overloaded, non-member) function");
-    using Traits = FunctionTraits<decltype(Fn)>;
-    constexpr std::size_t arity = std::tuple_size_v<typename Traits::Args>;
-    constexpr std::size_t result_count = ReturnTraits<typename Traits::Return>::count;
-    constexpr std::size_t input_lists = (std::size_t{0} + ... + is_inputs<Options>::value);
-    constexpr std::size_t output_lists = (std::size_t{0} + ... + is_outputs<Options>::value);
-    static_assert(input_lists <= 1 && output_lists <= 1,
-                  "FLYTE_TASK: give flyte::inputs(...) and flyte::outputs(...) at most once each");
-    static_assert(
-        input_lists == 1 || arity == 0,
-        "FLYTE_TASK: name the task's inputs, one per parameter: flyte::inputs(\"a\", ...)");
-    static_assert(((!is_inputs<Options>::value || is_inputs<Options>::size == arity) && ...),
-                  "FLYTE_TASK: flyte::inputs(...) must name exactly one input per parameter");
-    static_assert(
-        ((!is_outputs<Options>::value || is_outputs<Options>::size == result_count) && ...),
-        "FLYTE_TASK: flyte::outputs(...) must name exactly one output per result "
-        "(none for void, one per std::tuple element)");
-
-    TaskMeta& meta = meta_of<Fn>();
-    meta.name = symbol;
-    for (std::size_t i = 0; i < result_count; ++i)
-      meta.output_names.push_back("o" + std::to_string(i));
-    (apply_option(meta, options), ...);
-    meta.input_types = TypeNames<typename Traits::Args>::get();
-    meta.output_types = TypeNames<typename ReturnTraits<typename Traits::Return>::Tuple>::get();
-    for (std::size_t i = 0; i < arity; ++i)
-      meta.inputs.push_back({meta.input_names[i].c_str(), meta.input_types[i].c_str(), nullptr});
-    for (std::size_t i = 0; i < result_count; ++i)
-      meta.outputs.push_back({meta.output_names[i].c_str(), meta.output_types[i].c_str(), nullptr});
-    registry().push_back(self);
-
-    FLYTE_TaskDescriptor d{};
-    d.struct_size = sizeof(FLYTE_TaskDescriptor);
-    d.api_version_major = FLYTE_TASK_API_VERSION_MAJOR;
-    d.api_version_minor = FLYTE_TASK_API_VERSION_MINOR;
-    d.name = meta.name.c_str();
-    d.description = meta.description.empty() ? nullptr : meta.description.c_str();
-    d.inputs = meta.inputs.empty() ? nullptr : meta.inputs.data();
-    d.input_count = meta.inputs.size();
-    d.outputs = meta.outputs.empty() ? nullptr : meta.outputs.data();
-    d.output_count = meta.outputs.size();
-    d.secrets = meta.secrets.empty() ? nullptr : meta.secrets.data();
-    d.secret_count = meta.secrets.size();
-    d.flags = meta.flags;
-    d.run = &run<Fn>;
-    return d;
+template <typename T>
+void apply_option(TaskMeta& meta, const T& option) {
+  if constexpr (is_inputs<T>::value) {
+    meta.input_names.assign(option.names.begin(), option.names.end());
+  } else if constexpr (is_outputs<T>::value) {
+    meta.output_names.assign(option.names.begin(), option.names.end());
+  } else if constexpr (std::is_same_v<T, Description>) {
+    meta.description = option.text ? option.text : "";
+  } else if constexpr (std::is_same_v<T, SecretRequest>) {
+    meta.secrets.push_back(FLYTE_SecretRequest{option.group, option.key, option.group_version,
+                                               option.mount_requirement, option.env_var});
+  } else if constexpr (std::is_same_v<T, EnableDeck>) {
+    meta.flags |= FLYTE_TASK_ENABLE_DECK;
+  } else {
+    static_assert(sizeof(T) == 0,
+                  "FLYTE_TASK options are flyte::inputs, flyte::outputs, flyte::description, "
+                  "flyte::secret_request and flyte::enable_deck");
   }
+}
 
-}  // namespace )
+/// Builds the descriptor for Fn (called by FLYTE_TASK at load time) and
+/// registers `self` for FLYTE_TaskLibraryTasks.
+template <auto Fn, typename... Options>
+FLYTE_TaskDescriptor define_task(const char* symbol, const FLYTE_TaskDescriptor* self,
+                                 const Options&... options) {
+  static_assert(
+      std::is_pointer_v<decltype(Fn)> && std::is_function_v<std::remove_pointer_t<decltype(Fn)>>,
+      "FLYTE_TASK(fn, ...) needs a plain (non-overloaded, non-member) function");
+  using Traits = FunctionTraits<decltype(Fn)>;
+  constexpr std::size_t arity = std::tuple_size_v<typename Traits::Args>;
+  constexpr std::size_t result_count = ReturnTraits<typename Traits::Return>::count;
+  constexpr std::size_t input_lists = (std::size_t{0} + ... + is_inputs<Options>::value);
+  constexpr std::size_t output_lists = (std::size_t{0} + ... + is_outputs<Options>::value);
+  static_assert(input_lists <= 1 && output_lists <= 1,
+                "FLYTE_TASK: give flyte::inputs(...) and flyte::outputs(...) at most once each");
+  static_assert(input_lists == 1 || arity == 0,
+                "FLYTE_TASK: name the task's inputs, one per parameter: flyte::inputs(\"a\", ...)");
+  static_assert(((!is_inputs<Options>::value || is_inputs<Options>::size == arity) && ...),
+                "FLYTE_TASK: flyte::inputs(...) must name exactly one input per parameter");
+  static_assert(((!is_outputs<Options>::value || is_outputs<Options>::size == result_count) && ...),
+                "FLYTE_TASK: flyte::outputs(...) must name exactly one output per result "
+                "(none for void, one per std::tuple element)");
+
+  TaskMeta& meta = meta_of<Fn>();
+  meta.name = symbol;
+  for (std::size_t i = 0; i < result_count; ++i)
+    meta.output_names.push_back("o" + std::to_string(i));
+  (apply_option(meta, options), ...);
+  meta.input_types = TypeNames<typename Traits::Args>::get();
+  meta.output_types = TypeNames<typename ReturnTraits<typename Traits::Return>::Tuple>::get();
+  for (std::size_t i = 0; i < arity; ++i)
+    meta.inputs.push_back({meta.input_names[i].c_str(), meta.input_types[i].c_str(), nullptr});
+  for (std::size_t i = 0; i < result_count; ++i)
+    meta.outputs.push_back({meta.output_names[i].c_str(), meta.output_types[i].c_str(), nullptr});
+  registry().push_back(self);
+
+  FLYTE_TaskDescriptor d{};
+  d.struct_size = sizeof(FLYTE_TaskDescriptor);
+  d.api_version_major = FLYTE_TASK_API_VERSION_MAJOR;
+  d.api_version_minor = FLYTE_TASK_API_VERSION_MINOR;
+  d.name = meta.name.c_str();
+  d.description = meta.description.empty() ? nullptr : meta.description.c_str();
+  d.inputs = meta.inputs.empty() ? nullptr : meta.inputs.data();
+  d.input_count = meta.inputs.size();
+  d.outputs = meta.outputs.empty() ? nullptr : meta.outputs.data();
+  d.output_count = meta.outputs.size();
+  d.secrets = meta.secrets.empty() ? nullptr : meta.secrets.data();
+  d.secret_count = meta.secrets.size();
+  d.flags = meta.flags;
+  d.run = &run<Fn>;
+  return d;
+}
+
+}  // namespace detail
 }  // namespace sdk
 }  // namespace flyte
 
