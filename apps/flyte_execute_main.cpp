@@ -1,14 +1,12 @@
-// flyte-execute: the container entrypoint for native Flyte tasks. This file
-// only parses the command line; everything it resolves is handed to the
-// runtime library.
-#include <CLI/CLI.hpp>
-
+// flyte-execute: the container entrypoint for native Flyte tasks. All of the
+// work is in the runtime library; main only hands it argv and the environment.
 #include <iostream>
+#include <string>
+#include <vector>
+
+#include "flyte/runtime/runner.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"flyte-execute: run a native (C, C++, Rust...) Flyte task", "flyte-execute"};
-  app.set_version_flag("--version", std::string("flyte-execute ") + FLYTE_EXECUTE_VERSION);
-  CLI11_PARSE(app, argc, argv);
-  std::cout << app.help();
-  return 0;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return flyte::run_flyte_execute(args, flyte::process_env(), std::cout, std::cerr);
 }

@@ -45,3 +45,15 @@ TEST_CASE("--input NAME=VALUE splits at the first '='") {
   CHECK_THROWS_WITH(parse_input_assignment("=1"), Catch::Contains("expected NAME=VALUE"));
   CHECK_THROWS_AS(parse_input_assignment("novalue"), UsageError);
 }
+
+TEST_CASE("durations on the command line accept plain seconds and units") {
+  using std::chrono::milliseconds;
+  CHECK(parse_duration_flag("--timeout", "90") == milliseconds(90'000));
+  CHECK(parse_duration_flag("--timeout", "1.5m") == milliseconds(90'000));
+  CHECK(parse_duration_flag("--timeout", "250ms") == milliseconds(250));
+  CHECK(parse_duration_flag("--timeout", "2h") == milliseconds(7'200'000));
+  CHECK_THROWS_WITH(parse_duration_flag("--timeout", "soon"),
+                    Catch::Contains("--timeout 'soon'") && Catch::Contains("90s"));
+  CHECK_THROWS_AS(parse_duration_flag("--grace-period", "-1s"), UsageError);
+  CHECK_THROWS_AS(parse_duration_flag("--grace-period", "5 parsecs"), UsageError);
+}

@@ -93,6 +93,22 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   add_optional(app, "--log-level", o.log_level,
                "DEBUG, INFO, WARNING, ERROR, CRITICAL or 10..50 (default: FLYTE_SDK_LOGGING_LEVEL)")
       ->group("Settings");
+  app.add_flag("--in-process", o.in_process,
+               "run the task in this process, unsupervised (for debuggers; a crash then leaves "
+               "no error.pb)")
+      ->group("Settings");
+  app.add_option_function<std::string>(
+         "--timeout",
+         [&o](const std::string& text) { o.timeout = parse_duration_flag("--timeout", text); },
+         "end the task with a USER:Timeout error after this long (e.g. 30m)")
+      ->group("Settings");
+  app.add_option_function<std::string>(
+         "--grace-period",
+         [&o](const std::string& text) {
+           o.grace_period = parse_duration_flag("--grace-period", text);
+         },
+         "time a task gets after SIGTERM or its timeout to checkpoint and exit (default 10s)")
+      ->group("Settings");
   int verbosity = 0;
   app.add_flag("-v,--verbose", verbosity, "more logging: -v INFO, -vv DEBUG")->group("Settings");
 

@@ -57,6 +57,32 @@ void RunOptions::normalize_templates() {
   prev_checkpoint = normalize_template(prev_checkpoint);
 }
 
+std::chrono::milliseconds parse_duration_flag(std::string_view flag, std::string_view text) {
+  const std::string value(text);
+  std::size_t used = 0;
+  double number = 0;
+  try {
+    number = std::stod(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const std::string unit = value.substr(used);
+  double scale = 0;
+  if (unit.empty() || unit == "s")
+    scale = 1000;
+  else if (unit == "ms")
+    scale = 1;
+  else if (unit == "m")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
+  if (used == 0 || scale == 0 || !(number >= 0) || number * scale > 1e15) {
+    throw UsageError(
+        fmt::format("{} '{}': expected a duration like 90, 90s, 1.5m, 2h or 500ms", flag, text));
+  }
+  return std::chrono::milliseconds(static_cast<long long>(number * scale));
+}
+
 std::pair<std::string, std::string> parse_input_assignment(std::string_view text) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) {

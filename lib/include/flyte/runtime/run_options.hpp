@@ -4,6 +4,7 @@
 /// fills this; the runner reads it. Templates that the engine did not fill
 /// (`{{.rawOutputDataPrefix}}`...) are normalised away here, once.
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -50,6 +51,11 @@ struct RunOptions {
   std::optional<std::filesystem::path> inputs_file;             ///< --inputs-json / YAML
   std::optional<std::filesystem::path> config_file;
   std::optional<std::string> log_level;
+  /// Run the task in this process instead of a supervised child (debugging:
+  /// a crash then takes flyte-execute down with it).
+  bool in_process = false;
+  std::optional<std::chrono::milliseconds> timeout;  ///< end the task after this long
+  std::chrono::milliseconds grace_period{std::chrono::seconds(10)};  ///< after SIGTERM/timeout
 
   /// The task to run, from --task or from the resolver args.
   TaskRef task_ref() const;
@@ -62,6 +68,10 @@ struct RunOptions {
 /// An unfilled propeller template (`{{.anything}}`) or an empty string means
 /// "not given".
 std::optional<std::string> normalize_template(const std::optional<std::string>& value);
+
+/// Parses a duration such as `90`, `90s`, `1.5m`, `2h`, `500ms` (bare numbers
+/// are seconds). UsageError naming `flag` and the text otherwise.
+std::chrono::milliseconds parse_duration_flag(std::string_view flag, std::string_view text);
 
 /// Splits `name=value` at the first '='; UsageError when there is none or the
 /// name is empty.

@@ -1,0 +1,281 @@
+#include "flyte/runtime/runner.hpp"
+
+#include <sys/stat.h>
+
+#include <charconv>
+#include <csignal>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "flyte/context/logging.hpp"
+#include "flyte/io/atomic_write.hpp"
+#include "flyte/runtime/child_outcome_failure.hpp"
+#include "flyte/runtime/command_line.hpp"
+#include "flyte/runtime/config.hpp"
+#include "flyte/runtime/error_document.hpp"
+#include "flyte/runtime/execution_plan.hpp"
+#include "flyte/runtime/supervisor.hpp"
+#include "flyte/runtime/task_execution.hpp"
+#include "flyte/runtime/task_interface.hpp"
+#include "flyte/runtime/task_library.hpp"
+#include "flyteidl/core/errors.pb.h"
+
+namespace flyte {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Settings the config file and env provide (flag > env > file > default).
+const ConfigKey kSandboxDir{"local.sandbox_dir", {}};
+const ConfigKey kSecretsEnvPrefix{"secrets.env_prefix", {}};
+const ConfigKey kSecretsDefaultDir{"secrets.default_dir", {}};
+const ConfigKey kSecretsFilePrefix{"secrets.file_prefix", {}};
+const ConfigKey kStatsdHost{"statsd.host", {}};
+const ConfigKey kStatsdPort{"statsd.port", {}};
+const ConfigKey kStatsdDisabled{"statsd.disabled", {}};
+const ConfigKey kStatsdDisableTags{"statsd.disable_tags", {}};
+
+fs::path make_private_dir(const fs::path& path) {
+  fs::create_directories(path);
+  fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace);
+  return path;
+}
+
+void configure_logging(const RunOptions& options, const EnvLookup& env, bool container_run) {
+  auto config = LoggingConfig::from_env(env);
+  if (!container_run && !env("FLYTE_SDK_LOGGING_FORMAT")) config.format = LogFormat::TEXT;
+  if (options.log_level) {
+    auto level = parse_python_log_level(*options.log_level);
+    if (!level) {
+      throw UsageError(
+          fmt::format("--log-level '{}': expected DEBUG, INFO, WARNING, ERROR, CRITICAL or 10..50",
+                      *options.log_level));
+    }
+    config.level = *level;
+    config.user_level = std::min(config.user_level, *level);
+  }
+  setup_logging(config);
+  for (const auto& warning : config.warnings) system_logger()->warn("{}", warning);
+}
+
+ExecutionPlan resolve_plan(const RunOptions& options, const EnvLookup& env) {
+  ExecutionPlan plan;
+  plan.options = options;
+  plan.env = env;
+  plan.container_run = options.is_container_run();
+  plan.task = options.task_ref();
+  plan.execution_date = std::chrono::system_clock::now();
+  plan.identity =
+      plan.container_run ? ContainerIdentity::from_env(env) : ContainerIdentity::local();
+  if (options.map_task) {
+    plan.array_index = array_index_from_env(env);
+    if (!plan.array_index) {
+      throw UsageError(
+          "--map-task needs BATCH_JOB_ARRAY_INDEX_VAR_NAME (Flyte sets it for array tasks)");
+    }
+  }
+  if (auto attempt = env("FLYTE_ATTEMPT_NUMBER")) {
+    std::from_chars(attempt->data(), attempt->data() + attempt->size(), plan.attempt);
+  }
+
+  const Config config = Config::load(options.config_file, env);
+  SecretsConfig secrets_base;
+  secrets_base.env_prefix = config.get_or(kSecretsEnvPrefix, secrets_base.env_prefix);
+  secrets_base.default_dir = config.get_or(kSecretsDefaultDir, secrets_base.default_dir.string());
+  secrets_base.file_prefix = config.get_or(kSecretsFilePrefix, secrets_base.file_prefix);
+  // Config::get consults FLYTE_SECRETS_* too; from_env applies the same
+  // variables with the secrets manager's own rules (stripping, fallbacks).
+  plan.secrets = SecretsConfig::from_env(env, secrets_base);
+  StatsConfig stats_base;
+  stats_base.host = config.get_or({"statsd.host", {}}, stats_base.host);
+  stats_base.port = static_cast<int>(config.get_int({"statsd.port", {}}, stats_base.port));
+  stats_base.disabled = config.get_bool({"statsd.disabled", {}}, stats_base.disabled);
+  stats_base.disable_tags = config.get_bool({"statsd.disable_tags", {}}, stats_base.disable_tags);
+  plan.stats = StatsConfig::from_env(env, stats_base);
+  plan.offload = OffloadThresholds::from_env(env);
+  plan.error_file_name = error_file_name(env);
+
+  const fs::path sandbox =
+      config.get_or(kSandboxDir, (fs::temp_directory_path() / "flyte-execute").string());
+  const fs::path run_dir = make_private_dir(sandbox / FileAccessProvider::random_key());
+  plan.working_dir = make_private_dir(run_dir / "work");
+  plan.engine_dir = make_private_dir(run_dir / "engine");
+  plan.raw_output_prefix = options.raw_output_data_prefix.value_or((run_dir / "raw").string());
+  plan.output_prefix = options.output_prefix.value_or((run_dir / "outputs").string());
+  plan.file_access = std::make_shared<FileAccessProvider>(run_dir, plan.raw_output_prefix);
+  return plan;
+}
+
+// Moves staged results to the output prefix: everything else first, the
+// outputs/error document last, so a reader that sees outputs.pb sees all it
+// points to.
+void publish(const ExecutionPlan& plan, const std::string& document) {
+  const auto staged = plan.staging_dir();
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(staged)) {
+    const auto name = entry.path().filename().string();
+    if (name == document || name == "outputs.json" || is_atomic_write_temp_name(name)) continue;
+    if (name == "outputs.pb" || name == plan.error_file_name) continue;
+    files.push_back(entry.path());
+  }
+  files.push_back(staged / document);
+  for (const auto& file : files) {
+    plan.file_access->put(file,
+                          FileAccessProvider::join(plan.output_prefix, {file.filename().string()}));
+  }
+}
+
+int list_tasks(const std::string& library_path, std::ostream& out) {
+  auto library = TaskLibrary::open(library_path);
+  for (const auto& task : library.list_tasks()) {
+    TaskInterface::of(task);  // reject malformed types here, not at run time
+    out << describe_task(task) << "\n";
+  }
+  return 0;
+}
+
+int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::ostream& err) {
+  if (!plan.container_run) {
+    err << "flyte-execute: task failed: " << failure.code << ": " << failure.message << "\n"
+        << "  error document: "
+        << FileAccessProvider::join(plan.output_prefix, {plan.error_file_name}) << "\n";
+  }
+  return exit_code_after_failure(plan.env, !plan.container_run);
+}
+
+}  // namespace
+
+int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
+                      std::ostream& err) {
+  CommandLine command;
+  try {
+    command = parse_command_line(args);
+  } catch (const UsageError& e) {
+    err << "flyte-execute: " << e.what() << "\n";
+    return 2;
+  }
+  switch (command.action) {
+    case CommandLine::Action::HELP:
+    case CommandLine::Action::VERSION:
+      out << command.text << "\n";
+      return 0;
+    case CommandLine::Action::LIST:
+      try {
+        return list_tasks(*command.list_library, out);
+      } catch (const std::exception& e) {
+        err << "flyte-execute: " << e.what() << "\n";
+        return 1;
+      }
+    case CommandLine::Action::RUN:
+      break;
+  }
+
+  const RunOptions& options = command.options;
+  ExecutionPlan plan;
+  try {
+    configure_logging(options, env, options.is_container_run());
+    plan = resolve_plan(options, env);
+  } catch (const std::exception& e) {
+    // No plan: in a container the engine still deserves an error document
+    // when we know where it goes.
+    const TaskFailure failure = TaskFailure::system(
+        fmt::format("flyte-execute could not start the task: {}", e.what()), /*recoverable=*/false);
+    err << "flyte-execute: " << e.what() << "\n";
+    if (options.is_container_run()) {
+      try {
+        FileAccessProvider access(fs::temp_directory_path(), "");
+        const auto doc =
+            make_error_document(failure, worker_name(env), std::chrono::system_clock::now());
+        access.write_bytes(FileAccessProvider::join(*options.output_prefix, {error_file_name(env)}),
+                           doc.SerializeAsString());
+      } catch (const std::exception& write_error) {
+        err << "flyte-execute: could not write the error document either: " << write_error.what()
+            << "\n";
+        return 1;
+      }
+      return exit_code_after_failure(env, false);
+    }
+    return dynamic_cast<const UsageError*>(&e) ? 2 : 1;
+  }
+
+  auto logger = system_logger();
+  logger->info("running {}:{} ({})", plan.task.library.string(), plan.task.symbol,
+               plan.container_run ? "TASK_EXECUTION" : "LOCAL_TASK_EXECUTION");
+
+  std::optional<ChildOutcome> outcome;
+  int child_code = 0;
+  if (options.in_process) {
+    child_code = execute_task(plan);
+  } else {
+    SupervisorOptions supervision;
+    supervision.grace_period = options.grace_period;
+    supervision.timeout = options.timeout;
+    outcome = run_supervised([&plan] { return execute_task(plan); }, supervision);
+    logger->debug("task process {}", outcome->describe());
+  }
+  if (options.test) return 0;
+
+  const auto staged = plan.staging_dir();
+  const bool have_outputs = fs::exists(staged / "outputs.pb");
+  bool have_error = fs::exists(staged / plan.error_file_name);
+  std::optional<TaskFailure> failure;
+  const bool child_clean = !outcome || (outcome->exited && outcome->exit_code == 0 &&
+                                        !outcome->timed_out && outcome->forwarded_signal == 0);
+  if (!child_clean || (!have_outputs && !have_error) || child_code != 0) {
+    // The process did not finish on its own terms: whatever it staged is not
+    // trusted as a result; say what happened instead.
+    failure = outcome ? failure_from_outcome(*outcome, plan.task.symbol)
+                      : TaskFailure::system("the task left no result");
+    try {
+      fs::remove(staged / "outputs.pb");
+      stage_failure(plan, *failure);
+      have_error = true;
+    } catch (const std::exception& e) {
+      err << "flyte-execute: cannot stage the error document: " << e.what() << "\n";
+      return 1;
+    }
+  }
+
+  const bool succeeded = !have_error && have_outputs;
+  try {
+    publish(plan, succeeded ? "outputs.pb" : plan.error_file_name);
+  } catch (const std::exception& e) {
+    logger->error("publishing results to {} failed: {}", plan.output_prefix, e.what());
+    const TaskFailure upload = TaskFailure::system(
+        fmt::format("could not write the task's results to {}: {}", plan.output_prefix, e.what()));
+    try {
+      stage_failure(plan, upload);
+      plan.file_access->put(staged / plan.error_file_name,
+                            FileAccessProvider::join(plan.output_prefix, {plan.error_file_name}));
+    } catch (const std::exception& again) {
+      err << "flyte-execute: could not write the error document either: " << again.what() << "\n";
+      return 1;
+    }
+    return finish_failed(plan, upload, err);
+  }
+
+  if (!succeeded) {
+    if (!failure) {
+      flyteidl::core::ErrorDocument doc;
+      std::ifstream in(staged / plan.error_file_name, std::ios::binary);
+      doc.ParseFromIstream(&in);
+      failure = TaskFailure{doc.error().code(), doc.error().message(), ErrorKind::NON_RECOVERABLE,
+                            ErrorOrigin::USER};
+    }
+    const int code = finish_failed(plan, *failure, err);
+    if (outcome && outcome->forwarded_signal != 0) return 128 + outcome->forwarded_signal;
+    return code;
+  }
+  if (!plan.container_run && !options.output_prefix) {
+    std::ifstream in(staged / "outputs.json");
+    out << in.rdbuf();
+  }
+  fs::remove_all(plan.engine_dir);
+  return 0;
+}
+
+}  // namespace flyte
