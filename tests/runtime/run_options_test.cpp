@@ -18,7 +18,7 @@ TEST_CASE("unfilled propeller templates and empty strings mean 'not given'") {
   CHECK(normalize_template(std::string("s3://b/cp")) == std::string("s3://b/cp"));
 }
 
-TEST_CASE("--task LIB.so:SYMBOL splits at the last colon") {
+TEST_CASE("TaskRef parses --task LIB.so:SYMBOL at the last colon") {
   auto ref = TaskRef::parse("/opt/x:y/libt.so:add");
   CHECK(ref.library == "/opt/x:y/libt.so");
   CHECK(ref.symbol == "add");
@@ -39,7 +39,7 @@ TEST_CASE("the task can come from pyflyte-style resolver arguments") {
   CHECK(options.task_ref().symbol == "add");
 }
 
-TEST_CASE("--input NAME=VALUE splits at the first '='") {
+TEST_CASE("input assignments NAME=VALUE split at the first equals sign") {
   CHECK(parse_input_assignment("expr=a=b") == std::pair<std::string, std::string>{"expr", "a=b"});
   CHECK(parse_input_assignment("s=") == std::pair<std::string, std::string>{"s", ""});
   CHECK_THROWS_WITH(parse_input_assignment("=1"), Catch::Contains("expected NAME=VALUE"));
