@@ -378,3 +378,24 @@ TEST_CASE("the manager strips its settings and never resolves files against the 
   CHECK(secrets.get_secrets_env_var("g", "k") == "PFX_G_K");
   CHECK(secrets.get_secrets_file("g", "k") == std::filesystem::path("/etc/secrets/g/pre_k"));
 }
+
+TEST_CASE("check reports a secret path that is not a file for FILE and ANY, not for ENV_VAR") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "group" / "key");
+  const SecretsManager secrets(config_in(dir), false,
+                               env_from_map({{"_FSEC_GROUP_KEY", "env-value-5678"}}));
+  const auto missing = secrets.find_missing(
+      {{.group = "group", .key = "key", .mount_requirement = MountType::FILE}});
+  REQUIRE(missing.size() == 1);
+  CHECK_THAT(missing[0], Catch::Contains("not a regular file"));
+  CHECK(
+      secrets
+          .find_missing({{.group = "group", .key = "key", .mount_requirement = MountType::ANY},
+                         {.group = "group", .key = "key", .mount_requirement = MountType::ENV_VAR}})
+          .empty());
+
+  const SecretsManager no_env(config_in(dir), false, env_from_map({}));
+  const auto any_missing = no_env.find_missing({{.group = "group", .key = "key"}});
+  REQUIRE(any_missing.size() == 1);
+  CHECK_THAT(any_missing[0], Catch::Contains("not a regular file"));
+}

@@ -230,6 +230,8 @@ std::string SecretsManager::missing_reason(const SecretRequest& request) const {
   std::string file_places = "FilePath: " + file.string();
   bool file_ok = false;
   try {
+    // Probed even for ENV_VAR so that an ANY-style message stays complete; a
+    // probe error only matters where a file could satisfy the request.
     file_ok = regular_file_exists(file, group, key);
     if (!file_ok && custom_is_path) {
       const auto path = env_(*env_var);
@@ -241,7 +243,7 @@ std::string SecretsManager::missing_reason(const SecretRequest& request) const {
       }
     }
   } catch (const SecretsError& error) {
-    if (mount != MountType::ENV_VAR && !env_ok) return error.what();
+    if (mount == MountType::FILE || (mount == MountType::ANY && !env_ok)) return error.what();
   }
 
   const std::string env_places = "Env Var:" + fmt::format("{}", fmt::join(names, " or Env Var:"));
