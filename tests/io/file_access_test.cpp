@@ -90,7 +90,10 @@ TEST_CASE("FileAccessProvider tells remote URIs from local ones and joins like f
   CHECK_FALSE(FileAccessProvider::is_remote("file:///tmp/x"));
   CHECK_FALSE(FileAccessProvider::is_remote("/tmp/x"));
   CHECK_FALSE(FileAccessProvider::is_remote("relative"));
-  CHECK(FileAccessProvider::join("s3://b/raw/", {"abc", "file.txt"}) == "s3://b/raw/abc/file.txt");
+  CHECK(FileAccessProvider::join("s3://b/raw/", "abc", std::string("file.txt")) ==
+        "s3://b/raw/abc/file.txt");
+  CHECK(FileAccessProvider::join("file:///tmp/", "/x/") == "file:///tmp/x");
+  CHECK(FileAccessProvider::join("/a/b/") == "/a/b");
 }
 
 TEST_CASE("FileAccessProvider round trips files and nested folders through local and file URIs") {

@@ -128,7 +128,7 @@ void SyncCheckpoint::save(const fs::path& path) {
     return;
   }
   auto name = path.filename().string();
-  file_access_->put(path, FileAccessProvider::join(checkpoint_dest_, {name}));
+  file_access_->put(path, FileAccessProvider::join(checkpoint_dest_, name));
 }
 
 void SyncCheckpoint::save(std::istream& stream) {
@@ -144,12 +144,12 @@ void SyncCheckpoint::save(std::istream& stream) {
     }
   } cleanup{staged};
   write_file_atomically(staged, stream);
-  file_access_->put(staged, FileAccessProvider::join(checkpoint_dest_, {TMP_DST_PATH}));
+  file_access_->put(staged, FileAccessProvider::join(checkpoint_dest_, TMP_DST_PATH));
 }
 
 void SyncCheckpoint::write(std::string_view bytes) {
   std::lock_guard lock(mutex_);
-  file_access_->write_bytes(FileAccessProvider::join(checkpoint_dest_, {TMP_DST_PATH}), bytes);
+  file_access_->write_bytes(FileAccessProvider::join(checkpoint_dest_, TMP_DST_PATH), bytes);
 }
 
 }  // namespace flyte

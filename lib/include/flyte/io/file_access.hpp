@@ -68,9 +68,11 @@ class FileAccessProvider {
   /// True for URIs with a scheme other than file:// (flytekit's is_remote).
   static bool is_remote(std::string_view uri);
 
-  /// flytekit's join: see join_uri.
-  static std::string join(std::string_view prefix, std::initializer_list<std::string_view> parts) {
-    return join_uri(prefix, parts);
+  /// flytekit's join(prefix, *parts): see join_uri.
+  /// join("s3://b/raw/", "key", "file.txt") == "s3://b/raw/key/file.txt".
+  template <typename... Parts>
+  static std::string join(std::string_view prefix, const Parts&... parts) {
+    return join_uri(prefix, {std::string_view(parts)...});
   }
 
   /// `<sandbox>/<32 hex chars>[/<file name of file_path_or_file_name>]`; not created.
