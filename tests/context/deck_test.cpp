@@ -113,14 +113,21 @@ TEST_CASE("Timeline deck renders a table of Name, Wall Time(s), Process Time(s)"
   CHECK(decks.render_html().find("<td>Run task</td>") != std::string::npos);
 }
 
-TEST_CASE("A plain deck named Timeline becomes the timeline deck keeping its html") {
+TEST_CASE("The deck named Timeline is always the timeline deck") {
   DeckSet decks;
-  decks.deck("Timeline").append("<p>note</p>");
+  Deck& by_name = decks.deck("Timeline");
+  by_name.append("<p>note</p>");
   auto& timeline = decks.timeline_deck();
+  CHECK(&by_name == &timeline);
   timeline.add_entry({"x", 1, 1});
   CHECK(decks.names() == std::vector<std::string>{"default", "Timeline"});
-  CHECK(decks.deck("Timeline").html().find("<p>note</p>") != std::string::npos);
-  CHECK(decks.deck("Timeline").html().find("<td>x</td>") != std::string::npos);
+  CHECK(by_name.html().find("<p>note</p>") != std::string::npos);
+  CHECK(by_name.html().find("<td>x</td>") != std::string::npos);
+
+  decks.add(Deck("Timeline", "<p>replaced</p>"));
+  CHECK(timeline.entries().empty());
+  CHECK(timeline.html().find("<p>replaced</p>") != std::string::npos);
+  CHECK(decks.names().size() == 2);
 }
 
 TEST_CASE("Registered secret values never land in deck.html") {
