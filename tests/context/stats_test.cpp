@@ -17,6 +17,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "flyte/context/logging.hpp"
 
@@ -290,4 +292,19 @@ TEST_CASE("A stats timer moved out records once") {
   }
   REQUIRE(stats.recorded().size() == 1);
   CHECK(stats.recorded()[0].rfind("p.t:", 0) == 0);
+}
+
+TEST_CASE("A stats client can be shared between threads") {
+  auto stats = StatsClient::in_memory("p");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([stats] {
+      for (int i = 0; i < 100; ++i) stats.incr("n");
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto lines = stats.recorded();
+  CHECK(lines.size() == 400);
+  CHECK(
+      std::all_of(lines.begin(), lines.end(), [](const std::string& l) { return l == "p.n:1|c"; }));
 }
