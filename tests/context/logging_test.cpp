@@ -5,14 +5,25 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "flyte/context/redaction.hpp"
 
 using namespace flyte;
 
 namespace {
+
+/// `text` with every digit replaced by '9', to check the shape of numbers
+/// and timestamps without std::regex (GCC 12's <regex> trips
+/// -Wmaybe-uninitialized in the sanitizer build).
+std::string digit_shape(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= '0' && c <= '9') c = '9';
+  }
+  return out;
+}
 
 /// Sets logging up on a string stream for one test, and back to stderr after.
 class CapturedLogs {
@@ -104,12 +115,12 @@ TEST_CASE("JSON log lines have python-json-logger's four keys and values") {
   CHECK(first["name"] == "flytekit");
   CHECK(first["levelname"] == "INFO");
   CHECK(first["message"] == "starting \"task\"\n\tnext line é");
-  CHECK(std::regex_match(first["asctime"].get<std::string>(),
-                         std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})")));
+  const std::string asctime = first["asctime"];
+  CHECK(digit_shape(asctime) == "9999-99-99 99:99:99,999");
   // Python's layout: keys in this order, ", " / ": " separators, ASCII only.
-  CHECK(std::regex_match(
-      lines[0], std::regex(R"(\{"asctime": "[^"]+", "name": "flytekit", "levelname": "INFO", )"
-                           R"("message": "starting \\"task\\"\\n\\tnext line \\u00e9"\})")));
+  CHECK(lines[0] == "{\"asctime\": \"" + asctime +
+                        "\", \"name\": \"flytekit\", \"levelname\": \"INFO\", \"message\": "
+                        "\"starting \\\"task\\\"\\n\\tnext line \\u00e9\"}");
 
   const auto second = nlohmann::json::parse(lines[1]);
   CHECK(second["name"] == "user_space");

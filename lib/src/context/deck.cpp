@@ -186,8 +186,18 @@ Deck* DeckSet::find_locked(std::string_view name) const {
   return nullptr;
 }
 
+TimelineDeck& DeckSet::timeline_locked() {
+  if (timeline_ == nullptr) {
+    auto timeline = std::make_unique<TimelineDeck>(std::string(kTimelineDeckName));
+    timeline_ = timeline.get();
+    decks_.push_back(std::move(timeline));
+  }
+  return *timeline_;
+}
+
 Deck& DeckSet::deck(std::string_view name) {
   std::lock_guard lock(mutex_);
+  if (name == kTimelineDeckName) return timeline_locked();
   if (Deck* found = find_locked(name)) return *found;
   decks_.push_back(std::make_unique<Deck>(std::string(name)));
   return *decks_.back();
@@ -196,9 +206,10 @@ Deck& DeckSet::deck(std::string_view name) {
 Deck& DeckSet::add(const Deck& deck) {
   std::string html = deck.html();
   std::lock_guard lock(mutex_);
-  if (Deck* found = find_locked(deck.name())) {
-    found->replace_content(std::move(html));
-    return *found;
+  Deck* target = deck.name() == kTimelineDeckName ? &timeline_locked() : find_locked(deck.name());
+  if (target != nullptr) {
+    target->replace_content(std::move(html));
+    return *target;
   }
   decks_.push_back(std::make_unique<Deck>(deck.name(), std::move(html)));
   return *decks_.back();
@@ -210,18 +221,7 @@ Deck& DeckSet::default_deck() {
 
 TimelineDeck& DeckSet::timeline_deck() {
   std::lock_guard lock(mutex_);
-  if (timeline_ != nullptr) return *timeline_;
-  auto timeline = std::make_unique<TimelineDeck>(std::string(kTimelineDeckName));
-  timeline_ = timeline.get();
-  auto same_name = std::find_if(decks_.begin(), decks_.end(),
-                                [](const auto& d) { return d->name() == kTimelineDeckName; });
-  if (same_name != decks_.end()) {
-    timeline->replace_content((*same_name)->html());
-    *same_name = std::move(timeline);
-  } else {
-    decks_.push_back(std::move(timeline));
-  }
-  return *timeline_;
+  return timeline_locked();
 }
 
 std::vector<std::string> DeckSet::names() const {

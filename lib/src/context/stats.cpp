@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <netdb.h>
-#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -14,19 +13,17 @@
 #include <cstring>
 #include <utility>
 
+#include "flyte/context/logging.hpp"
+
 namespace flyte {
 namespace {
 
-/// Warnings about stats go to the system logger when logging is set up, else
-/// to spdlog's default logger. Never throws.
+/// Warnings about stats go to the (redacting) system logger. Never throws.
 void warn_once_about_stats(std::atomic<bool>& warned, std::string_view what) noexcept {
   if (warned.exchange(true)) return;
   try {
-    auto logger = spdlog::get("flytekit");
-    if (!logger) logger = spdlog::default_logger();
-    if (logger) {
-      logger->warn("stats: {} (further stats delivery problems are counted, not logged)", what);
-    }
+    system_logger()->warn("stats: {} (further stats delivery problems are counted, not logged)",
+                          what);
   } catch (...) {
   }
 }

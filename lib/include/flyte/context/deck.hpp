@@ -112,8 +112,9 @@ class DeckSet {
   Deck& add(const Deck& deck);
   /// flytekit's `default_deck`: the deck named "default".
   Deck& default_deck();
-  /// The deck named "Timeline", created on first use. A plain deck of that
-  /// name created earlier becomes a timeline deck keeping its html.
+  /// The deck named "Timeline", created on first use. It is the only deck of
+  /// that name: deck("Timeline") returns it and add() of a deck named
+  /// "Timeline" replaces its content (rows included).
   TimelineDeck& timeline_deck();
   std::vector<std::string> names() const;
   bool contains(std::string_view name) const;
@@ -125,6 +126,7 @@ class DeckSet {
 
  private:
   Deck* find_locked(std::string_view name) const;
+  TimelineDeck& timeline_locked();
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Deck>> decks_;
   TimelineDeck* timeline_ = nullptr;

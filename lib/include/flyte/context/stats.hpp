@@ -132,7 +132,8 @@ class StatsClient {
   StatsClient with_tags(const std::map<std::string, std::string>& extra) const;
 
   /// The full metric name `stat` is sent under, tags included (empty when the
-  /// client is disabled).
+  /// client is disabled). `:`, `|` and newlines in `stat` become `_`: they
+  /// would end the name early and corrupt the statsd line.
   std::string metric_name(std::string_view stat) const;
 
   bool enabled() const noexcept { return state_ != nullptr; }
@@ -144,7 +145,6 @@ class StatsClient {
   std::uint64_t dropped() const noexcept;
 
  private:
-  friend class StatsTimer;
   struct State;
   void emit(std::string_view stat, std::string_view value_and_type) const;
   std::shared_ptr<const State> state_;
