@@ -13,6 +13,7 @@
 
 #include "flyte/context/logging.hpp"
 #include "flyte/io/atomic_write.hpp"
+#include "flyte/io/uri.hpp"
 #include "flyte/runtime/child_outcome_failure.hpp"
 #include "flyte/runtime/command_line.hpp"
 #include "flyte/runtime/config.hpp"
@@ -125,7 +126,7 @@ void publish(const ExecutionPlan& plan, const std::string& document) {
   files.push_back(staged / document);
   for (const auto& file : files) {
     plan.file_access->put(file,
-                          FileAccessProvider::join(plan.output_prefix, {file.filename().string()}));
+                          join_uri(plan.output_prefix, {file.filename().string()}));
   }
 }
 
@@ -142,7 +143,7 @@ int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::os
   if (!plan.container_run) {
     err << "flyte-execute: task failed: " << failure.code << ": " << failure.message << "\n"
         << "  error document: "
-        << FileAccessProvider::join(plan.output_prefix, {plan.error_file_name}) << "\n";
+        << join_uri(plan.output_prefix, {plan.error_file_name}) << "\n";
   }
   return exit_code_after_failure(plan.env, !plan.container_run);
 }
@@ -190,7 +191,7 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
         FileAccessProvider access(fs::temp_directory_path(), "");
         const auto doc =
             make_error_document(failure, worker_name(env), std::chrono::system_clock::now());
-        access.write_bytes(FileAccessProvider::join(*options.output_prefix, {error_file_name(env)}),
+        access.write_bytes(join_uri(*options.output_prefix, {error_file_name(env)}),
                            doc.SerializeAsString());
       } catch (const std::exception& write_error) {
         err << "flyte-execute: could not write the error document either: " << write_error.what()
@@ -250,7 +251,7 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
     try {
       stage_failure(plan, upload);
       plan.file_access->put(staged / plan.error_file_name,
-                            FileAccessProvider::join(plan.output_prefix, {plan.error_file_name}));
+                            join_uri(plan.output_prefix, {plan.error_file_name}));
     } catch (const std::exception& again) {
       err << "flyte-execute: could not write the error document either: " << again.what() << "\n";
       return 1;

@@ -20,6 +20,7 @@
 #include "flyte/context/stats.hpp"
 #include "flyte/context/sync_checkpoint.hpp"
 #include "flyte/io/atomic_write.hpp"
+#include "flyte/io/uri.hpp"
 #include "flyte/model/value_json.hpp"
 #include "flyte/runtime/array_inputs.hpp"
 #include "flyte/runtime/error_document.hpp"
@@ -317,7 +318,7 @@ int execute_task(const ExecutionPlan& plan) {
       offload_large_outputs(outputs, plan.offload, interface.output_type_map(),
                             [&](const std::string& file, const std::string& bytes) {
                               stage_file(plan, file, bytes);
-                              return FileAccessProvider::join(plan.output_prefix, {file});
+                              return join_uri(plan.output_prefix, {file});
                             });
     } catch (const std::exception& e) {
       throw Failed{TaskFailure::conversion(e.what())};
