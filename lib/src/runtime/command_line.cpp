@@ -134,10 +134,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     return result;
   }
   o.normalize_templates();
-  if (o.inputs.has_value() != o.output_prefix.has_value()) {
+  if (o.inputs && !o.output_prefix) {
     throw UsageError(
-        "--inputs and --output-prefix go together (Flyte passes both); for a local run use "
-        "--task with --input NAME=VALUE and omit both");
+        "--inputs needs --output-prefix (Flyte passes both); for a local run use --task with "
+        "--input NAME=VALUE, and --output-prefix DIR to keep outputs.pb instead of printing JSON");
   }
   if (o.is_container_run() && (!o.cli_inputs.empty() || o.inputs_file)) {
     throw UsageError("--input/--inputs-json cannot be combined with --inputs (inputs.pb)");
