@@ -7,9 +7,10 @@
 ///     const flyte::LoadedTask& add = lib.find_task("add");
 ///     add.descriptor->run(&host_api, call);
 ///
-/// Nothing in the library is called before its ABI version has been checked,
-/// and every descriptor handed out has been validated, so the caller can use
-/// its fields without further checks.
+/// Apart from the library's static initialisers (which dlopen runs), nothing
+/// in it is called before its ABI version has been checked, and every
+/// descriptor handed out has been validated, so the caller can use its fields
+/// without further checks.
 
 #include <flyte/task.h>
 
