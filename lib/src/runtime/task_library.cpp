@@ -189,9 +189,9 @@ TaskLibrary TaskLibrary::open(const std::filesystem::path& path) {
   impl->path = shown;
   // A path with a '/' makes dlopen load exactly this file, not search the
   // library path for a same-named one. RTLD_NODELETE keeps the code mapped
-  // after dlclose: a task library may leave thread_local destructors, atexit
-  // handlers or TLS blocks behind that run or are scanned at process exit
-  // (LeakSanitizer crashes on unmapped TLS), and a process loads it once.
+  // after dlclose, so that anything the library left behind (a pointer it
+  // handed out, a handler or thread it started) never points into unmapped
+  // code; flyte-execute loads a library once per process anyway.
   dlerror();
   impl->handle = dlopen(shown.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (impl->handle == nullptr) {
