@@ -51,7 +51,7 @@ flyte::Dict echo_dict(flyte::Dict d) {
 }
 FLYTE_TASK(echo_dict, flyte::inputs("d"), flyte::outputs("d"));
 
-std::string concat(std::vector<std::string> parts, std::string separator) {
+std::string concat(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
   return out;

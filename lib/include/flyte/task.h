@@ -84,7 +84,8 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 /* One invocation of a task. Created and owned by the host; valid only while
- * the task's run executes. */
+ * the task's run executes. Only the host defines these two structs; their
+ * layout is never part of the ABI. */
 typedef struct FLYTE_Call FLYTE_Call;
 
 /* An error: a code (e.g. "USER:ValueError"), a message and a kind. Created
@@ -158,15 +159,15 @@ typedef struct FLYTE_TaskDescriptor {
   uint32_t struct_size; /* sizeof(FLYTE_TaskDescriptor) as the library saw it */
   uint32_t api_version_major;
   uint32_t api_version_minor;
-  const char* name; /* required, non-empty */
-  const char* description; /* may be NULL */
+  const char* name;             /* required, non-empty */
+  const char* description;      /* may be NULL */
   const FLYTE_Variable* inputs; /* may be NULL when input_count == 0 */
   size_t input_count;
   const FLYTE_Variable* outputs; /* may be NULL when output_count == 0 */
   size_t output_count;
   const FLYTE_SecretRequest* secrets; /* may be NULL when secret_count == 0 */
   size_t secret_count;
-  uint32_t flags; /* FLYTE_TASK_* bits */
+  uint32_t flags;                                                  /* FLYTE_TASK_* bits */
   FLYTE_Error* (*run)(const FLYTE_HostApi* api, FLYTE_Call* call); /* required */
 } FLYTE_TaskDescriptor;
 
@@ -258,14 +259,12 @@ struct FLYTE_HostApi {
   FLYTE_Error* (*input_int64)(FLYTE_Call* call, const char* name, int64_t* value);
   FLYTE_Error* (*input_double)(FLYTE_Call* call, const char* name, double* value);
   FLYTE_Error* (*input_bool)(FLYTE_Call* call, const char* name, bool* value);
-  FLYTE_Error* (*input_string)(FLYTE_Call* call, const char* name, const char** data,
-                               size_t* len);
+  FLYTE_Error* (*input_string)(FLYTE_Call* call, const char* name, const char** data, size_t* len);
   /* datetime: nanoseconds since the Unix epoch, UTC. */
   FLYTE_Error* (*input_datetime)(FLYTE_Call* call, const char* name, int64_t* unix_ns);
   FLYTE_Error* (*input_duration)(FLYTE_Call* call, const char* name, int64_t* ns);
   /* Any type, as JSON text in the mapping above. */
-  FLYTE_Error* (*input_json)(FLYTE_Call* call, const char* name, const char** json,
-                             size_t* len);
+  FLYTE_Error* (*input_json)(FLYTE_Call* call, const char* name, const char** json, size_t* len);
   /* file / directory: downloaded into the working directory on first access;
    * returns the local path. */
   FLYTE_Error* (*input_path)(FLYTE_Call* call, const char* name, const char** local_path);
@@ -275,12 +274,10 @@ struct FLYTE_HostApi {
   FLYTE_Error* (*output_int64)(FLYTE_Call* call, const char* name, int64_t value);
   FLYTE_Error* (*output_double)(FLYTE_Call* call, const char* name, double value);
   FLYTE_Error* (*output_bool)(FLYTE_Call* call, const char* name, bool value);
-  FLYTE_Error* (*output_string)(FLYTE_Call* call, const char* name, const char* data,
-                                size_t len);
+  FLYTE_Error* (*output_string)(FLYTE_Call* call, const char* name, const char* data, size_t len);
   FLYTE_Error* (*output_datetime)(FLYTE_Call* call, const char* name, int64_t unix_ns);
   FLYTE_Error* (*output_duration)(FLYTE_Call* call, const char* name, int64_t ns);
-  FLYTE_Error* (*output_json)(FLYTE_Call* call, const char* name, const char* json,
-                              size_t len);
+  FLYTE_Error* (*output_json)(FLYTE_Call* call, const char* name, const char* json, size_t len);
   /* file / directory: a local path the host uploads under the raw output
    * prefix after run returns; the file must exist until then. */
   FLYTE_Error* (*output_path)(FLYTE_Call* call, const char* name, const char* local_path);
@@ -325,8 +322,8 @@ struct FLYTE_HostApi {
   FLYTE_Error* (*log_message)(FLYTE_Call* call, int32_t level, const char* message);
 
   /* ---- output metadata: key/value pairs attached to a declared output ---- */
-  FLYTE_Error* (*output_metadata_add)(FLYTE_Call* call, const char* output_name,
-                                      const char* key, const char* value);
+  FLYTE_Error* (*output_metadata_add)(FLYTE_Call* call, const char* output_name, const char* key,
+                                      const char* value);
 };
 
 #ifdef __cplusplus

@@ -1070,9 +1070,14 @@ FLYTE_Error* run(const FLYTE_HostApi* api, FLYTE_Call* call) noexcept {
   }
 }
 
+/// Ends the option list FLYTE_TASK passes (see there).
+struct EndOfOptions {};
+
 template <typename T>
 void apply_option(TaskMeta& meta, const T& option) {
-  if constexpr (is_inputs<T>::value) {
+  if constexpr (std::is_same_v<T, EndOfOptions>) {
+    // nothing to apply
+  } else if constexpr (is_inputs<T>::value) {
     meta.input_names.assign(option.names.begin(), option.names.end());
   } else if constexpr (is_outputs<T>::value) {
     meta.output_names.assign(option.names.begin(), option.names.end());
@@ -1160,10 +1165,13 @@ FLYTE_TaskDescriptor define_task(const char* symbol, const FLYTE_TaskDescriptor*
 /// must not be overloaded. The exported symbol is a const
 /// FLYTE_TaskDescriptor named exactly `fn` (an assembler label keeps it apart
 /// from the C++ function of the same name).
-#define FLYTE_TASK(fn, ...)                                                               \
+#define FLYTE_TASK(...) FLYTE_TASK_IMPL_(__VA_ARGS__, ::flyte::sdk::detail::EndOfOptions{})
+// (The EndOfOptions marker keeps `...` non-empty for FLYTE_TASK(fn) without
+// relying on the GNU ## __VA_ARGS__ extension.)
+#define FLYTE_TASK_IMPL_(fn, ...)                                                         \
   extern FLYTE_EXPORT const FLYTE_TaskDescriptor flyte_task_descriptor_##fn __asm__(#fn); \
   const FLYTE_TaskDescriptor flyte_task_descriptor_##fn =                                 \
-      ::flyte::sdk::detail::define_task<&fn>(#fn, &flyte_task_descriptor_##fn, ##__VA_ARGS__)
+      ::flyte::sdk::detail::define_task<&fn>(#fn, &flyte_task_descriptor_##fn, __VA_ARGS__)
 
 /// Exports the library-level symbols (ABI version and the task list). Use
 /// exactly once per library, in any one source file, at global scope.

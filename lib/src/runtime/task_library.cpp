@@ -188,9 +188,12 @@ TaskLibrary TaskLibrary::open(const std::filesystem::path& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = shown;
   // A path with a '/' makes dlopen load exactly this file, not search the
-  // library path for a same-named one.
+  // library path for a same-named one. RTLD_NODELETE keeps the code mapped
+  // after dlclose, so that anything the library left behind (a pointer it
+  // handed out, a handler or thread it started) never points into unmapped
+  // code; flyte-execute loads a library once per process anyway.
   dlerror();
-  impl->handle = dlopen(shown.c_str(), RTLD_NOW | RTLD_LOCAL);
+  impl->handle = dlopen(shown.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (impl->handle == nullptr) {
     throw TaskLoadError(fmt::format(
         "cannot load task library {}: {}. It must be a shared library built for this machine "

@@ -7,9 +7,10 @@
 ///     const flyte::LoadedTask& add = lib.find_task("add");
 ///     add.descriptor->run(&host_api, call);
 ///
-/// Nothing in the library is called before its ABI version has been checked,
-/// and every descriptor handed out has been validated, so the caller can use
-/// its fields without further checks.
+/// Apart from the library's static initialisers (which dlopen runs), nothing
+/// in it is called before its ABI version has been checked, and every
+/// descriptor handed out has been validated, so the caller can use its fields
+/// without further checks.
 
 #include <flyte/task.h>
 
@@ -87,8 +88,10 @@ struct LoadedTask {
   bool deck_enabled() const { return (flags & FLYTE_TASK_ENABLE_DECK) != 0; }
 };
 
-/// An open task library (dlopen handle). Move-only; closing it (destruction)
-/// invalidates every descriptor it handed out.
+/// An open task library (dlopen handle). Move-only. Destruction releases the
+/// handle; treat every descriptor it handed out as invalid from then on (the
+/// code itself stays mapped, RTLD_NODELETE, so that thread_local destructors
+/// and atexit handlers the library registered can still run at exit).
 class TaskLibrary {
  public:
   /// dlopens `path` (RTLD_NOW | RTLD_LOCAL: every symbol resolved now, none
