@@ -6,6 +6,14 @@
 
 #include "flyte/runtime/runner.hpp"
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__has_feature)
+#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+// ASan builds only: LeakSanitizer crashes at exit once a dlopened library has
+// used a thread_local (google/sanitizers#1322); task libraries do.
+extern "C" const char* __asan_default_options() { return "intercept_tls_get_addr=0"; }
+#endif
+#endif
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return flyte::run_flyte_execute(args, flyte::process_env(), std::cout, std::cerr);
