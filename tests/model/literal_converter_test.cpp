@@ -432,3 +432,34 @@ TEST_CASE("literal_kind describes each literal form for messages") {
   CHECK(literal_kind(literal_from_text("collection {}")) == "collection");
   CHECK(literal_kind(literal_from_text("scalar { generic {} }")) == "scalar.generic");
 }
+
+TEST_CASE("Msgpack values from attribute access decode for any declared type") {
+  // Propeller resolves `dc.xs` on a dataclass to the attribute's msgpack bytes.
+  const auto msgpack_literal = [](const Json& json) {
+    const std::vector<std::uint8_t> bytes = Json::to_msgpack(json);
+    Literal literal;
+    literal.mutable_scalar()->mutable_binary()->set_value(std::string(bytes.begin(), bytes.end()));
+    literal.mutable_scalar()->mutable_binary()->set_tag("msgpack");
+    return literal;
+  };
+  CHECK(from_literal(msgpack_literal(Json(-20240918)), parse_flyte_type("integer")) ==
+        Value(-20240918));
+  CHECK(from_literal(msgpack_literal(Json::parse("[1, 2]")), parse_flyte_type("list<integer>")) ==
+        Value(Value::List{1, 2}));
+  CHECK(from_literal(msgpack_literal(Json::parse(R"({"a": "x"})")),
+                     parse_flyte_type("map<string>")) == Value(Value::Map{{"a", "x"}}));
+  CHECK_THROWS_WITH(from_literal(msgpack_literal(Json::parse("[1, \"b\"]")),
+                                 parse_flyte_type("list<integer>"), "xs"),
+                    Catch::Contains("input 'xs'") && Catch::Contains("expected list<integer>") &&
+                        Catch::Contains("msgpack content does not fit") &&
+                        Catch::Contains("xs[1]: expected integer"));
+  // binary keeps its bytes as they are
+  CHECK(from_literal(msgpack_literal(Json(1)), parse_flyte_type("binary")) ==
+        Value(Binary{"\x01", "msgpack"}));
+}
+
+TEST_CASE("A union-wrapped literal decodes for a plain declared type") {
+  const Literal wrapped = to_literal(Value(4), parse_flyte_type("optional<integer>"));
+  REQUIRE(wrapped.scalar().has_union_());
+  CHECK(from_literal(wrapped, parse_flyte_type("integer")) == Value(4));
+}

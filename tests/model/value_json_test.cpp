@@ -210,6 +210,8 @@ TEST_CASE("Command-line errors name the input, the expected type and the text") 
   CHECK_THROWS_WITH(cli("true", "union<integer, float>"),
                     Catch::Contains("expected union<integer, float>, got \"true\"") &&
                         Catch::Contains("no variant accepts it"));
+  CHECK_THROWS_WITH(cli("", "file"), Catch::Contains("input 'x': expected file") &&
+                                         Catch::Contains("non-empty string"));
   CHECK_THROWS_WITH(parse_cli_value("x", parse_flyte_type("integer"), "count"),
                     Catch::Contains("input 'count'"));
 }

@@ -13,6 +13,9 @@ TEST_CASE("Value holds each kind and reports its type name") {
   CHECK(Value(nullptr).is_none());
   CHECK(Value(3).type_name() == "integer");
   CHECK(Value(std::uint8_t{3}).as<std::int64_t>() == 3);
+  CHECK(Value(std::uint64_t{1} << 62).as<std::int64_t>() == std::int64_t{1} << 62);
+  CHECK_THROWS_WITH(Value(std::numeric_limits<std::uint64_t>::max()),
+                    "integer 18446744073709551615 does not fit in int64");
   CHECK(Value(2.5).type_name() == "float");
   CHECK(Value("text").type_name() == "string");
   CHECK(Value(std::string_view("sv")).as<std::string>() == "sv");

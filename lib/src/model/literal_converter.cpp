@@ -1,11 +1,11 @@
 #include "flyte/model/literal_converter.hpp"
 
 #include <cmath>
-#include <set>
 #include <string>
 
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/proto_time.hpp"
+#include "flyte/model/value_json.hpp"
 
 namespace flyte {
 
@@ -164,6 +164,15 @@ struct Decoder {
   Value decode(const fc::Literal& literal, const fc::LiteralType& type, const Where& where,
                bool strict) const {
     if (is_offloaded(literal)) return decode(fetch_offloaded(literal, where), type, where, strict);
+    if (type.type_case() != fc::LiteralType::kUnionType && literal.has_scalar() &&
+        literal.scalar().has_union_()) {
+      // A union-wrapped value bound to a plain input: the wrapped literal is what counts.
+      return decode(literal.scalar().union_().value(), type, where, strict);
+    }
+    if (literal.has_scalar() && literal.scalar().has_binary() &&
+        literal.scalar().binary().tag() == MESSAGEPACK && !is_bytes_type(type)) {
+      return decode_msgpack_value(literal, type, where);
+    }
     switch (type.type_case()) {
       case fc::LiteralType::kSimple:
         return decode_simple(literal, type, where, strict);
@@ -228,6 +237,33 @@ struct Decoder {
     }
     throw ModelError("cannot decode " + where.describe() + ": type " + flyte_type_to_string(type) +
                      " is not supported");
+  }
+
+  // Binary and STRUCT types read the bytes themselves; everything else may
+  // arrive as msgpack too: propeller resolves attribute access on a dataclass
+  // or dict (`dc.xs`) to the attribute's msgpack bytes, and flytekit >= 1.14
+  // reads them for any type.
+  static bool is_bytes_type(const fc::LiteralType& type) {
+    return type.type_case() == fc::LiteralType::kSimple &&
+           (type.simple() == fc::BINARY || type.simple() == fc::STRUCT);
+  }
+
+  static Value decode_msgpack_value(const fc::Literal& literal, const fc::LiteralType& type,
+                                    const Where& where) {
+    Json json;
+    try {
+      json = Json::from_msgpack(literal.scalar().binary().value());
+    } catch (const Json::exception& e) {
+      fail_decode(
+          where, type, literal_kind(literal),
+          std::string("the msgpack bytes do not hold a JSON-like value (") + e.what() + ")");
+    }
+    try {
+      return value_from_json(json, type, where.path);
+    } catch (const ModelError& e) {
+      fail_decode(where, type, literal_kind(literal),
+                  std::string("its msgpack content does not fit: ") + e.what());
+    }
   }
 
   fc::Literal fetch_offloaded(const fc::Literal& literal, const Where& where) const {

@@ -125,7 +125,9 @@ Value from_json(const Json& json, const fc::LiteralType& type, const std::string
       }
       fail_json(path, type, json);
     case fc::LiteralType::kBlob:
-      if (!json.is_string()) fail_json(path, type, json, "give the path or URI as a string");
+      if (!json.is_string() || json.get_ref<const std::string&>().empty()) {
+        fail_json(path, type, json, "give the path or URI as a non-empty string");
+      }
       return Blob{json.get<std::string>(), type.blob().format(),
                   static_cast<BlobDimensionality>(type.blob().dimensionality())};
     case fc::LiteralType::kCollectionType: {

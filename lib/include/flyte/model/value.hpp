@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -83,11 +84,19 @@ class Value {
   Value() = default;
   Value(std::nullptr_t) {}
   Value(bool v) : storage_(v) {}
-  /// Any integer type becomes an int64 (bool and char types excluded: they are
-  /// almost always mistakes here).
+  /// Any integer type becomes an int64; an unsigned number above INT64_MAX
+  /// throws ModelError rather than wrapping around.
   template <std::integral T>
-  requires(!std::same_as<T, bool> && !std::same_as<T, char>) Value(T v)
-      : storage_(static_cast<std::int64_t>(v)) {}
+  requires(!std::same_as<T, bool> && !std::same_as<T, char>) Value(T v) {
+    if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(std::int64_t)) {
+      if (v > static_cast<T>(INT64_MAX)) {
+        throw ModelError("integer " + std::to_string(v) + " does not fit in int64");
+      }
+    }
+    storage_ = static_cast<std::int64_t>(v);
+  }
+  /// A char is almost always a one-letter string meant as text: say so.
+  Value(char) = delete;
   Value(double v) : storage_(v) {}
   Value(std::string v) : storage_(std::move(v)) {}
   Value(std::string_view v) : storage_(std::string(v)) {}
