@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs flyte-execute into a temporary prefix, builds examples/my-first-task
+# out of tree with find_package(flyte_execute), and runs its task through the
+# installed binary: what a task author does, verbatim.
+#   find_package_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build_dir=$1
+source_dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
+cmake -S "$source_dir/examples/my-first-task" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$work/build" >/dev/null
+lib="$work/build/libmy_tasks.so"
+"$work/prefix/bin/flyte-execute" --list "$lib" | grep -q 'greet(name: string) -> (greeting: string)'
+out=$("$work/prefix/bin/flyte-execute" --task "$lib:greet" --input name=World)
+echo "$out"
+echo "$out" | grep -q '"greeting": "Hello, World!"'
+out=$("$work/prefix/bin/flyte-execute" --task "$lib:count_words" --input 'lines=["a b", "b"]')
+echo "$out" | tr -d ' \n' | grep -q '"counts":{"a":1,"b":2}'
+test -f "$work/prefix/include/flyte/task.h" && test -f "$work/prefix/include/flyte/task.hpp"
+test -f "$work/prefix/lib/pkgconfig/flyte-task.pc"
+echo "find_package: OK"
