@@ -1,5 +1,10 @@
 #include "flyte/context/execution_parameters.hpp"
 
+#include "flyte/context/deck.hpp"
+#include "flyte/context/logging.hpp"
+#include "flyte/context/secrets_manager.hpp"
+#include "flyte/context/stats.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <system_error>
@@ -52,6 +57,12 @@ std::shared_ptr<const ExecutionParameters> ExecutionParameters::local_defaults(
       .with_working_directory(sandbox_dir / "user_space")
       .with_raw_output_prefix((sandbox_dir / "raw").string())
       .with_enable_deck(false)
+      .with_logging(user_logger())
+      .with_stats(
+          std::make_shared<StatsClient>(StatsClient::in_memory("local.local.local.user_stats")))
+      .with_secrets(std::make_shared<SecretsManager>(SecretsConfig::from_env(process_env()),
+                                                     /*local_execution=*/true))
+      .with_decks(std::make_shared<DeckSet>())
       .build();
 }
 
@@ -63,6 +74,14 @@ StatsClient& ExecutionParameters::stats() const {
         "outside a run, build the ExecutionParameters with with_stats(...)");
   }
   return *stats_;
+}
+
+Deck& ExecutionParameters::default_deck() const {
+  return decks().default_deck();
+}
+
+TimelineDeck& ExecutionParameters::timeline_deck() const {
+  return decks().timeline_deck();
 }
 
 SecretsManager& ExecutionParameters::secrets() const {

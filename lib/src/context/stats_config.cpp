@@ -56,6 +56,8 @@ StatsConfig StatsConfig::from_env(const EnvLookup& env, StatsConfig base) {
   return cfg;
 }
 
-StatsConfig StatsConfig::from_env(const EnvLookup& env) { return from_env(env, StatsConfig{}); }
+StatsConfig StatsConfig::from_env(const EnvLookup& env) {
+  return from_env(env, StatsConfig{});
+}
 
 }  // namespace flyte

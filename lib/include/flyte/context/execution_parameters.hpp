@@ -35,6 +35,8 @@ class StatsClient;
 class SecretsManager;
 class Checkpoint;
 class DeckSet;
+class Deck;
+class TimelineDeck;
 
 class ExecutionParameters {
  public:
@@ -52,9 +54,11 @@ class ExecutionParameters {
   /// §5): execution id `local:local:local`, task id
   /// `TASK:local:local:local:local`, execution date now (UTC), working
   /// directory `<sandbox_dir>/user_space` (created), raw output prefix
-  /// `<sandbox_dir>/raw`, decks off. Stats, secrets, checkpoint and decks are
-  /// left unset: the runtime adds its local implementations through
-  /// `new_builder(*local_defaults(dir))`.
+  /// `<sandbox_dir>/raw`, decks off (but a DeckSet to write to), stats
+  /// recorded in memory (prefix `local.local.local.user_stats`), a local
+  /// SecretsManager (env with and without prefix, then files, configured by
+  /// FLYTE_SECRETS_*), the `user_space` logger. No checkpoint: local runs get
+  /// one only when asked for (`--checkpoint-path`).
   static std::shared_ptr<const ExecutionParameters> local_defaults(
       const std::filesystem::path& sandbox_dir);
 
@@ -84,6 +88,10 @@ class ExecutionParameters {
   Checkpoint& checkpoint() const;
   /// Throws ContextError when the run has no decks.
   DeckSet& decks() const;
+  /// flytekit's default_deck: the deck named "default" (same errors as decks()).
+  Deck& default_deck() const;
+  /// flytekit's timeline_deck: wall and process time of timed sections.
+  TimelineDeck& timeline_deck() const;
 
   bool has_stats() const { return stats_ != nullptr; }
   bool has_secrets() const { return secrets_ != nullptr; }

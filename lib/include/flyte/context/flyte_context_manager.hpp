@@ -68,6 +68,12 @@ class FlyteContextManager {
   /// derived context.
   static void initialize(std::shared_ptr<const FlyteContext> root);
 
+  /// flytekit's FlyteContextManager.initialize(): a default root for local
+  /// execution — local file access in a fresh sandbox folder under the
+  /// system temp dir (`flyte-execute/local-<random>`), and an ExecutionState
+  /// carrying ExecutionParameters::local_defaults. Returns the root.
+  static std::shared_ptr<const FlyteContext> initialize();
+
   /// The top of the calling thread's stack; never null.
   static std::shared_ptr<const FlyteContext> current_context();
 
