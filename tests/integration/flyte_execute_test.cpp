@@ -361,3 +361,36 @@ TEST_CASE("e2e: --list prints each task's typed interface") {
   CHECK_THAT(result.out, Catch::Contains("add(a: integer, b: integer) -> (c: integer)"));
   CHECK_THAT(result.out, Catch::Contains("mean(xs: list<float>) -> (mean: float)"));
 }
+
+TEST_CASE("e2e: a deck-enabled task leaves a self-contained deck.html beside outputs.pb") {
+  ContainerRun run(
+      R"(literals { key: "title" value { scalar { primitive { string_value: "<b>Report</b>" } } } })");
+  auto result = run_flyte(run.args("make_deck"));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(run.has_outputs());
+  const auto html = read_text(run.outputs / "deck.html");
+  CHECK_THAT(html, Catch::Contains("<h1><b>Report</b></h1>") &&
+                       Catch::Contains("made by make_deck") && Catch::Contains("Timeline"));
+  CHECK(html.find("https://") == std::string::npos);
+}
+
+TEST_CASE("e2e: a retried attempt resumes from the previous attempt's checkpoint") {
+  ContainerRun first(
+      R"(literals { key: "iterations" value { scalar { primitive { integer: 5 } } } })");
+  auto args = first.args("checkpoint_counter");
+  const auto cp1 = (first.dir / "cp" / "attempt1").string();
+  args[7] = cp1;  // --checkpoint-path
+  REQUIRE(run_flyte(args).exit_code == 0);
+  CHECK(first.read_outputs().literals().at("ran").scalar().primitive().integer() == 5);
+
+  ContainerRun second(
+      R"(literals { key: "iterations" value { scalar { primitive { integer: 8 } } } })");
+  auto retry = second.args("checkpoint_counter");
+  retry[7] = (second.dir / "cp" / "attempt2").string();
+  retry[9] = cp1;  // --prev-checkpoint
+  auto result = run_flyte(retry);
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(second.read_outputs().literals().at("ran").scalar().primitive().integer() == 3);
+}
