@@ -1,4 +1,5 @@
 #include "flyte/context/deck.hpp"
+#include "support/digit_shape.hpp"
 
 #include <catch2/catch.hpp>
 #include <string_view>
@@ -7,19 +8,9 @@
 #include "flyte/context/redaction.hpp"
 
 using namespace flyte;
+using flyte::testing::digit_shape;
 
 namespace {
-
-/// `text` with every digit replaced by '9', to check the shape of numbers
-/// and timestamps without std::regex (GCC 12's <regex> trips
-/// -Wmaybe-uninitialized in the sanitizer build).
-std::string digit_shape(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= '0' && c <= '9') c = '9';
-  }
-  return out;
-}
 
 std::size_t count_of(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;

@@ -1,4 +1,5 @@
 #include "flyte/context/stats.hpp"
+#include "support/digit_shape.hpp"
 
 #include <spdlog/sinks/ostream_sink.h>
 
@@ -23,19 +24,9 @@
 #include "flyte/context/logging.hpp"
 
 using namespace flyte;
+using flyte::testing::digit_shape;
 
 namespace {
-
-/// `text` with every digit replaced by '9', to check the shape of numbers
-/// and timestamps without std::regex (GCC 12's <regex> trips
-/// -Wmaybe-uninitialized in the sanitizer build).
-std::string digit_shape(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= '0' && c <= '9') c = '9';
-  }
-  return out;
-}
 
 /// A real statsd stand-in: a UDP socket bound to 127.0.0.1 on a free port.
 class UdpListener {
