@@ -53,7 +53,8 @@ bool is_atomic_write_temp_name(std::string_view file_name) {
          file_name.find(kTempMarker) != std::string_view::npos;
 }
 
-AtomicFile::AtomicFile(fs::path target, fs::perms perms) : target_(std::move(target)) {
+AtomicFile::AtomicFile(fs::path target, fs::perms perms, Durability durability)
+    : target_(std::move(target)), durability_(durability) {
   auto name = target_.filename().string();
   if (name.empty() || name == "." || name == "..") {
     throw IoError("cannot write '" + target_.string() +
@@ -84,7 +85,8 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : target_(std::move(other.target_)),
       temp_path_(std::exchange(other.temp_path_, {})),
       fd_(std::exchange(other.fd_, -1)),
-      committed_(other.committed_) {}
+      committed_(other.committed_),
+      durability_(other.durability_) {}
 
 AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
   if (this != &other) {
@@ -93,6 +95,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     temp_path_ = std::exchange(other.temp_path_, {});
     fd_ = std::exchange(other.fd_, -1);
     committed_ = other.committed_;
+    durability_ = other.durability_;
   }
   return *this;
 }
@@ -128,7 +131,9 @@ void AtomicFile::write_from(std::istream& in) {
 void AtomicFile::commit() {
   require_open("commit");
   try {
-    if (::fsync(fd_) != 0) throw io_error_from_errno("cannot flush to disk", target_, errno);
+    if (durability_ == Durability::DURABLE && ::fsync(fd_) != 0) {
+      throw io_error_from_errno("cannot flush to disk", target_, errno);
+    }
     int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0) throw io_error_from_errno("cannot close", target_, errno);
     if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
@@ -140,7 +145,7 @@ void AtomicFile::commit() {
     abandon();
     throw;
   }
-  fsync_directory(folder_of(target_));
+  if (durability_ == Durability::DURABLE) fsync_directory(folder_of(target_));
 }
 
 void AtomicFile::abandon() noexcept {
@@ -151,8 +156,9 @@ void AtomicFile::abandon() noexcept {
   }
 }
 
-void write_file_atomically(const fs::path& path, std::string_view bytes, fs::perms perms) {
-  AtomicFile file(path, perms);
+void write_file_atomically(const fs::path& path, std::string_view bytes, fs::perms perms,
+                           Durability durability) {
+  AtomicFile file(path, perms, durability);
   file.write(bytes);
   file.commit();
 }
@@ -163,7 +169,7 @@ void write_file_atomically(const fs::path& path, std::istream& in, fs::perms per
   file.commit();
 }
 
-void copy_file_atomically(const fs::path& from, const fs::path& to) {
+void copy_file_atomically(const fs::path& from, const fs::path& to, Durability durability) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) throw io_error_from_errno("cannot open for copying", from, errno);
   struct Closer {
@@ -177,7 +183,7 @@ void copy_file_atomically(const fs::path& from, const fs::path& to) {
                       (S_ISDIR(st.st_mode) ? " but a folder - use a recursive copy" : ""),
                   from.string());
   }
-  AtomicFile out(to, static_cast<fs::perms>(st.st_mode & 07777));
+  AtomicFile out(to, static_cast<fs::perms>(st.st_mode & 07777), durability);
   std::array<char, kChunkSize> buffer;
   for (;;) {
     ssize_t n = ::read(in, buffer.data(), buffer.size());

@@ -112,7 +112,8 @@ fs::path LocalStorage::to_local_path(const std::string& uri) {
 void LocalStorage::get_file(const std::string& uri, const fs::path& local_path) {
   auto source = to_local_path(uri);
   create_folders(local_path.parent_path());
-  copy_file_atomically(source, local_path);
+  // A download is a scratch copy of data that stays durable at its source.
+  copy_file_atomically(source, local_path, Durability::ATOMIC_ONLY);
 }
 
 void LocalStorage::put_file(const fs::path& local_path, const std::string& uri) {
@@ -204,7 +205,7 @@ void LocalStorage::get_directory(const std::string& uri_prefix, const fs::path& 
       for (const auto& name : names) {
         auto to = local_dir / fs::path(name);
         create_folders(to.parent_path());
-        copy_file_atomically(before / fs::path(name), to);
+        copy_file_atomically(before / fs::path(name), to, Durability::ATOMIC_ONLY);
       }
     } catch (const IoError&) {
       written_before.insert(names.begin(), names.end());
