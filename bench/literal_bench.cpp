@@ -78,6 +78,63 @@ void converter_round_trip(benchmark::State& state, const Payload& payload) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(payload.bytes.size()));
 }
 
+// The converter's two halves alone, to show where its time goes.
+void decode_only(benchmark::State& state, const Payload& payload) {
+  LiteralMap map;
+  map.ParseFromString(payload.bytes);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(flyte::from_literal_map(map, payload.types));
+  }
+}
+
+void encode_only(benchmark::State& state, const Payload& payload) {
+  LiteralMap map;
+  map.ParseFromString(payload.bytes);
+  const flyte::ValueMap values = flyte::from_literal_map(map, payload.types);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(flyte::to_literal_map(values, payload.types, "output"));
+  }
+}
+
+// protobuf's parse alone: what building the message tree costs.
+void parse_only(benchmark::State& state, const Payload& payload) {
+  for (auto _ : state) {
+    LiteralMap map;
+    map.ParseFromString(payload.bytes);
+    benchmark::DoNotOptimize(map.literals().size());
+  }
+}
+
+void BM_literal_int_collection_parse_only(benchmark::State& state) {
+  parse_only(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_parse_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_int_collection_decode_only(benchmark::State& state) {
+  decode_only(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_decode_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_int_collection_encode_only(benchmark::State& state) {
+  encode_only(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_encode_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_parse_only(benchmark::State& state) {
+  parse_only(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_parse_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_decode_only(benchmark::State& state) {
+  decode_only(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_decode_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_encode_only(benchmark::State& state) {
+  encode_only(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_encode_only)->Unit(benchmark::kMillisecond);
+
 void BM_literal_int_collection_protobuf(benchmark::State& state) {
   protobuf_round_trip(state, int_collection());
 }
