@@ -49,6 +49,8 @@ struct Workspace {
     std::error_code ec;
     fs::remove_all(root, ec);
   }
+  // A published checkpoint is a symlink to a hidden generation folder next
+  // to it, so the whole storage folder goes, not just the checkpoint's name.
   void clean(const fs::path& path) const {
     std::error_code ec;
     fs::remove_all(path, ec);
@@ -82,7 +84,7 @@ void BM_checkpoint_save(benchmark::State& state) {
     flyte::SyncCheckpoint checkpoint(fap, dest.string());
     checkpoint.save(w.source);
     state.PauseTiming();
-    w.clean(dest);
+    w.clean(w.root / "raw");
     state.ResumeTiming();
   }
   set_bytes(state, 1);
@@ -92,7 +94,7 @@ BENCHMARK(BM_checkpoint_save)->Unit(benchmark::kMillisecond)->UseRealTime()->Ite
 void BM_checkpoint_restore(benchmark::State& state) {
   auto& w = workspace();
   auto fap = provider(w);
-  const fs::path previous = w.root / "raw" / "previous";
+  const fs::path previous = w.root / "store" / "previous";
   flyte::SyncCheckpoint(fap, previous.string()).save(w.source);
   const fs::path restored = w.root / "restored";
   for (auto _ : state) {
@@ -102,7 +104,7 @@ void BM_checkpoint_restore(benchmark::State& state) {
     w.clean(restored);
     state.ResumeTiming();
   }
-  w.clean(previous);
+  w.clean(w.root / "store");
   set_bytes(state, 1);
 }
 BENCHMARK(BM_checkpoint_restore)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
@@ -118,7 +120,7 @@ void BM_checkpoint_save_restore(benchmark::State& state) {
     flyte::SyncCheckpoint attempt2(fap, (w.root / "raw" / "next").string(), dest.string());
     if (!attempt2.restore(restored)) state.SkipWithError("nothing restored");
     state.PauseTiming();
-    w.clean(dest);
+    w.clean(w.root / "raw");
     w.clean(restored);
     state.ResumeTiming();
   }
