@@ -141,6 +141,23 @@ void BM_cp_r(benchmark::State& state) {
 }
 BENCHMARK(BM_cp_r)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
+// The durable floor: `cp -r`, then fsync of every file and the folder (GNU
+// sync with file arguments), which is what save promises beyond `cp -r`.
+void BM_cp_r_fsync(benchmark::State& state) {
+  auto& w = workspace();
+  const fs::path copy = w.root / "copy1";
+  for (auto _ : state) {
+    cp_r(state, w.source, copy);
+    const std::string command = "sync '" + copy.string() + "' '" + copy.string() + "'/*";
+    if (std::system(command.c_str()) != 0) state.SkipWithError("sync failed");
+    state.PauseTiming();
+    w.clean(copy);
+    state.ResumeTiming();
+  }
+  set_bytes(state, 1);
+}
+BENCHMARK(BM_cp_r_fsync)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
 // The baseline of save + restore: copy the folder, then copy the copy.
 void BM_cp_r_twice(benchmark::State& state) {
   auto& w = workspace();

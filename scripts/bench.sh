@@ -82,7 +82,8 @@ echo
 # cost), except for the checkpoint rows, whose baseline runs in a child `cp`
 # process and whose cost is mostly I/O: those compare wall time.
 awk -F, '
-  NR == 1 || /^"?[A-Za-z]/ == 0 { next }
+  /^name,/ { header = 1; next }
+  !header || !/^"/ { next }
   { name = $1; gsub(/"/, "", name); sub(/^BM_/, "", name); sub(/\/.*/, "", name);
     real[name] = $3; cpu[name] = $4; unit[name] = $5; order[++n] = name }
   END {
@@ -91,12 +92,13 @@ awk -F, '
     base["checkpoint_save"] = "cp_r"
     base["checkpoint_restore"] = "cp_r"
     base["checkpoint_save_restore"] = "cp_r_twice"
+    base["cp_r_fsync"] = "cp_r"
     print "| benchmark | wall | CPU | baseline | ratio |"
     print "|---|---|---|---|---|"
     for (i = 1; i <= n; ++i) {
       name = order[i]; b = base[name]; ratio = ""
       if (b != "") {
-        wall = (name ~ /^checkpoint/)
+        wall = (name ~ /^(checkpoint|cp_r)/)
         num = wall ? real[name] : cpu[name]; den = wall ? real[b] : cpu[b]
         if (den > 0) ratio = sprintf("%.2fx (%s)", num / den, wall ? "wall" : "CPU")
       }

@@ -113,6 +113,32 @@ void AtomicFile::write(std::string_view bytes) {
   write_all(fd_, bytes.data(), bytes.size(), target_);
 }
 
+void AtomicFile::write_from_fd(int fd, const fs::path& source) {
+  require_open("write");
+  bool kernel_copy = true;
+  std::array<char, kChunkSize> buffer;
+  for (;;) {
+    if (kernel_copy) {
+      const ssize_t n = ::copy_file_range(fd, nullptr, fd_, nullptr, std::size_t{1} << 30, 0);
+      if (n > 0) continue;
+      if (n == 0) return;
+      if (errno == EINTR) continue;
+      if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP &&
+          errno != EPERM) {
+        throw io_error_from_errno("cannot copy", source, errno);
+      }
+      kernel_copy = false;  // not between these file systems: plain reads and writes
+    }
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw io_error_from_errno("cannot read", source, errno);
+    }
+    if (n == 0) return;
+    write_all(fd_, buffer.data(), static_cast<std::size_t>(n), target_);
+  }
+}
+
 void AtomicFile::write_from(std::istream& in) {
   require_open("write");
   std::array<char, kChunkSize> buffer;
@@ -184,16 +210,7 @@ void copy_file_atomically(const fs::path& from, const fs::path& to, Durability d
                   from.string());
   }
   AtomicFile out(to, static_cast<fs::perms>(st.st_mode & 07777), durability);
-  std::array<char, kChunkSize> buffer;
-  for (;;) {
-    ssize_t n = ::read(in, buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw io_error_from_errno("cannot read", from, errno);
-    }
-    if (n == 0) break;
-    out.write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-  }
+  out.write_from_fd(in, from);
   out.commit();
 }
 

@@ -52,6 +52,15 @@ bool is_generation_of(const fs::path& target, const std::string& name) {
   return target.parent_path().empty() && target_name.rfind(expected, 0) == 0;
 }
 
+void sync_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw io_error_from_errno("cannot open to flush to disk", path, errno);
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) throw io_error_from_errno("cannot flush to disk", path, error);
+}
+
 void remove_quietly(const fs::path& path) noexcept {
   std::error_code ec;
   fs::remove_all(path, ec);
@@ -249,11 +258,18 @@ void LocalStorage::replace_directory(const fs::path& local_dir, const std::strin
   fs::path link = parent / ("." + name + std::string(kLinkMarker) + suffix);
   bool published = false;
   try {
+    // The generation folder is private until published, so its files need no
+    // rename-per-file or folder sync each: copy them all, then make them and
+    // their folders durable at once before the switch (bench/README.md).
+    std::set<fs::path> folders{generation};
     for (const auto& file : names) {
       auto to = generation / fs::path(file);
       create_folders(to.parent_path());
-      copy_file_atomically(local_dir / fs::path(file), to);
+      copy_file_atomically(local_dir / fs::path(file), to, Durability::ATOMIC_ONLY);
+      folders.insert(to.parent_path());
     }
+    for (const auto& file : names) sync_file(generation / fs::path(file));
+    for (const auto& folder : folders) fsync_directory(folder);
     ::chmod(generation.c_str(), 0755);
     std::error_code ec;
     fs::create_symlink(generation.filename(), link, ec);

@@ -64,6 +64,11 @@ class AtomicFile {
   /// size can be streamed. Throws IoError if the stream fails before EOF
   /// (the target stays untouched).
   void write_from(std::istream& in);
+  /// Appends everything from the current offset of the readable file
+  /// descriptor `fd` to its end, copied by the kernel (copy_file_range) where
+  /// the file systems allow and by read/write otherwise, so a large file never
+  /// passes through user space. `source` names `fd` in error messages.
+  void write_from_fd(int fd, const std::filesystem::path& source);
   /// Flushes to disk, renames over the target and syncs the folder (with
   /// ATOMIC_ONLY: renames only). After it
   /// returns, the target holds exactly what was written. Throws IoError: the
