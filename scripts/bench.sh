@@ -4,7 +4,7 @@
 # CPU, peak RSS, ratios to both baselines), then the micro benchmarks with
 # their ratios to the baselines measured in the same run.
 #
-#   scripts/bench.sh            everything (~5 minutes on 2 cores)
+#   scripts/bench.sh            everything (under 10 minutes on 2 cores, even shared)
 #   scripts/bench.sh --quick    fewer runs, for a smoke test
 #
 # Env: RUNS whole-process runs per case (default 300); JOBS build parallelism;
