@@ -266,7 +266,10 @@ void LocalStorage::replace_directory(const fs::path& local_dir, const std::strin
       auto to = generation / fs::path(file);
       create_folders(to.parent_path());
       copy_file_atomically(local_dir / fs::path(file), to, Durability::ATOMIC_ONLY);
-      folders.insert(to.parent_path());
+      // Every folder between the file and the generation holds a new entry.
+      for (auto folder = to.parent_path(); folder != generation; folder = folder.parent_path()) {
+        folders.insert(folder);
+      }
     }
     for (const auto& file : names) sync_file(generation / fs::path(file));
     for (const auto& folder : folders) fsync_directory(folder);
