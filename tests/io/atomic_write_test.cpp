@@ -1,6 +1,8 @@
 #include "flyte/io/atomic_write.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <sstream>
@@ -159,4 +161,43 @@ TEST_CASE("copy_file_atomically copies bytes and permissions and rejects bad sou
 
 TEST_CASE("AtomicFile refuses a target that names a folder") {
   CHECK_THROWS_MATCHES(AtomicFile("/tmp/"), IoError, MessageContains({"names a folder"}));
+}
+
+TEST_CASE("An ATOMIC_ONLY write replaces the target and leaves no temporary file") {
+  ScopedTempDir dir{"flyte-atomic-only"};
+  write_text(dir / "out.pb", "old");
+  write_file_atomically(dir / "out.pb", "new bytes", kDefaultFilePerms, Durability::ATOMIC_ONLY);
+  CHECK(read_text(dir / "out.pb") == "new bytes");
+  CHECK(entries_of(dir.path()) == std::vector<std::string>{"out.pb"});
+
+  AtomicFile file(dir / "out.pb", kDefaultFilePerms, Durability::ATOMIC_ONLY);
+  file.write("never committed");
+  file.abandon();
+  CHECK(read_text(dir / "out.pb") == "new bytes");
+}
+
+TEST_CASE("copy_file_atomically copies a multi-chunk file byte for byte, also across folders") {
+  ScopedTempDir dir{"flyte-copy-large"};
+  std::string content;
+  for (int i = 0; content.size() < 300'000; ++i) content += std::to_string(i * 7919) + ',';
+  write_text(dir / "src/big.bin", content);
+  fs::create_directories(dir / "dst");
+  copy_file_atomically(dir / "src/big.bin", dir / "dst/big.bin");
+  CHECK(read_text(dir / "dst/big.bin") == content);
+  copy_file_atomically(dir / "src/big.bin", dir / "dst/scratch.bin", Durability::ATOMIC_ONLY);
+  CHECK(read_text(dir / "dst/scratch.bin") == content);
+}
+
+TEST_CASE("write_from_fd appends from the descriptor's current offset to its end") {
+  ScopedTempDir dir{"flyte-write-from-fd"};
+  write_text(dir / "src.txt", "skip-me:payload");
+  const int fd = ::open((dir / "src.txt").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  REQUIRE(::lseek(fd, 8, SEEK_SET) == 8);
+  AtomicFile file(dir / "out.txt");
+  file.write("head:");
+  file.write_from_fd(fd, dir / "src.txt");
+  ::close(fd);
+  file.commit();
+  CHECK(read_text(dir / "out.txt") == "head:payload");
 }

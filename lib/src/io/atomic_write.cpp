@@ -53,7 +53,8 @@ bool is_atomic_write_temp_name(std::string_view file_name) {
          file_name.find(kTempMarker) != std::string_view::npos;
 }
 
-AtomicFile::AtomicFile(fs::path target, fs::perms perms) : target_(std::move(target)) {
+AtomicFile::AtomicFile(fs::path target, fs::perms perms, Durability durability)
+    : target_(std::move(target)), durability_(durability) {
   auto name = target_.filename().string();
   if (name.empty() || name == "." || name == "..") {
     throw IoError("cannot write '" + target_.string() +
@@ -84,7 +85,8 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : target_(std::move(other.target_)),
       temp_path_(std::exchange(other.temp_path_, {})),
       fd_(std::exchange(other.fd_, -1)),
-      committed_(other.committed_) {}
+      committed_(other.committed_),
+      durability_(other.durability_) {}
 
 AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
   if (this != &other) {
@@ -93,6 +95,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     temp_path_ = std::exchange(other.temp_path_, {});
     fd_ = std::exchange(other.fd_, -1);
     committed_ = other.committed_;
+    durability_ = other.durability_;
   }
   return *this;
 }
@@ -108,6 +111,32 @@ void AtomicFile::require_open(std::string_view operation) const {
 void AtomicFile::write(std::string_view bytes) {
   require_open("write");
   write_all(fd_, bytes.data(), bytes.size(), target_);
+}
+
+void AtomicFile::write_from_fd(int fd, const fs::path& source) {
+  require_open("write");
+  bool kernel_copy = true;
+  std::array<char, kChunkSize> buffer;
+  for (;;) {
+    if (kernel_copy) {
+      const ssize_t n = ::copy_file_range(fd, nullptr, fd_, nullptr, std::size_t{1} << 30, 0);
+      if (n > 0) continue;
+      if (n == 0) return;
+      if (errno == EINTR) continue;
+      if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP &&
+          errno != EPERM) {
+        throw io_error_from_errno("cannot copy", source, errno);
+      }
+      kernel_copy = false;  // not between these file systems: plain reads and writes
+    }
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw io_error_from_errno("cannot read", source, errno);
+    }
+    if (n == 0) return;
+    write_all(fd_, buffer.data(), static_cast<std::size_t>(n), target_);
+  }
 }
 
 void AtomicFile::write_from(std::istream& in) {
@@ -128,7 +157,9 @@ void AtomicFile::write_from(std::istream& in) {
 void AtomicFile::commit() {
   require_open("commit");
   try {
-    if (::fsync(fd_) != 0) throw io_error_from_errno("cannot flush to disk", target_, errno);
+    if (durability_ == Durability::DURABLE && ::fsync(fd_) != 0) {
+      throw io_error_from_errno("cannot flush to disk", target_, errno);
+    }
     int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0) throw io_error_from_errno("cannot close", target_, errno);
     if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
@@ -140,7 +171,7 @@ void AtomicFile::commit() {
     abandon();
     throw;
   }
-  fsync_directory(folder_of(target_));
+  if (durability_ == Durability::DURABLE) fsync_directory(folder_of(target_));
 }
 
 void AtomicFile::abandon() noexcept {
@@ -151,8 +182,9 @@ void AtomicFile::abandon() noexcept {
   }
 }
 
-void write_file_atomically(const fs::path& path, std::string_view bytes, fs::perms perms) {
-  AtomicFile file(path, perms);
+void write_file_atomically(const fs::path& path, std::string_view bytes, fs::perms perms,
+                           Durability durability) {
+  AtomicFile file(path, perms, durability);
   file.write(bytes);
   file.commit();
 }
@@ -163,7 +195,7 @@ void write_file_atomically(const fs::path& path, std::istream& in, fs::perms per
   file.commit();
 }
 
-void copy_file_atomically(const fs::path& from, const fs::path& to) {
+void copy_file_atomically(const fs::path& from, const fs::path& to, Durability durability) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) throw io_error_from_errno("cannot open for copying", from, errno);
   struct Closer {
@@ -177,17 +209,8 @@ void copy_file_atomically(const fs::path& from, const fs::path& to) {
                       (S_ISDIR(st.st_mode) ? " but a folder - use a recursive copy" : ""),
                   from.string());
   }
-  AtomicFile out(to, static_cast<fs::perms>(st.st_mode & 07777));
-  std::array<char, kChunkSize> buffer;
-  for (;;) {
-    ssize_t n = ::read(in, buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw io_error_from_errno("cannot read", from, errno);
-    }
-    if (n == 0) break;
-    out.write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-  }
+  AtomicFile out(to, static_cast<fs::perms>(st.st_mode & 07777), durability);
+  out.write_from_fd(in, from);
   out.commit();
 }
 

@@ -52,6 +52,15 @@ bool is_generation_of(const fs::path& target, const std::string& name) {
   return target.parent_path().empty() && target_name.rfind(expected, 0) == 0;
 }
 
+void sync_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw io_error_from_errno("cannot open to flush to disk", path, errno);
+  const int rc = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) throw io_error_from_errno("cannot flush to disk", path, error);
+}
+
 void remove_quietly(const fs::path& path) noexcept {
   std::error_code ec;
   fs::remove_all(path, ec);
@@ -112,7 +121,8 @@ fs::path LocalStorage::to_local_path(const std::string& uri) {
 void LocalStorage::get_file(const std::string& uri, const fs::path& local_path) {
   auto source = to_local_path(uri);
   create_folders(local_path.parent_path());
-  copy_file_atomically(source, local_path);
+  // A download is a scratch copy of data that stays durable at its source.
+  copy_file_atomically(source, local_path, Durability::ATOMIC_ONLY);
 }
 
 void LocalStorage::put_file(const fs::path& local_path, const std::string& uri) {
@@ -204,7 +214,7 @@ void LocalStorage::get_directory(const std::string& uri_prefix, const fs::path& 
       for (const auto& name : names) {
         auto to = local_dir / fs::path(name);
         create_folders(to.parent_path());
-        copy_file_atomically(before / fs::path(name), to);
+        copy_file_atomically(before / fs::path(name), to, Durability::ATOMIC_ONLY);
       }
     } catch (const IoError&) {
       written_before.insert(names.begin(), names.end());
@@ -248,11 +258,21 @@ void LocalStorage::replace_directory(const fs::path& local_dir, const std::strin
   fs::path link = parent / ("." + name + std::string(kLinkMarker) + suffix);
   bool published = false;
   try {
+    // The generation folder is private until published, so its files need no
+    // rename-per-file or folder sync each: copy them all, then make them and
+    // their folders durable at once before the switch (bench/README.md).
+    std::set<fs::path> folders{generation};
     for (const auto& file : names) {
       auto to = generation / fs::path(file);
       create_folders(to.parent_path());
-      copy_file_atomically(local_dir / fs::path(file), to);
+      copy_file_atomically(local_dir / fs::path(file), to, Durability::ATOMIC_ONLY);
+      // Every folder between the file and the generation holds a new entry.
+      for (auto folder = to.parent_path(); folder != generation; folder = folder.parent_path()) {
+        folders.insert(folder);
+      }
     }
+    for (const auto& file : names) sync_file(generation / fs::path(file));
+    for (const auto& folder : folders) fsync_directory(folder);
     ::chmod(generation.c_str(), 0755);
     std::error_code ec;
     fs::create_symlink(generation.filename(), link, ec);

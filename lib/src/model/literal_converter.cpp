@@ -14,21 +14,25 @@ namespace pb = google::protobuf;
 
 namespace {
 
-// Where a value sits, for messages: `input 'xs[3]'`.
+// Where a value sits, for messages: `input 'xs[3]'`. A chain of parents with
+// an index or a key, rendered only when a message needs it, so walking a
+// million-element list builds no strings (bench/README.md). A child refers
+// to its parent and to the map key, which outlive the call it is passed to.
 struct Where {
   std::string_view role;
-  std::string path;
+  std::string_view name;  // the root's
+  const Where* parent = nullptr;
+  std::size_t index = 0;
+  const std::string* key = nullptr;  // set for a map entry
 
-  Where child(const std::string& suffix) const { return {role, path + suffix}; }
-  std::string describe() const { return std::string(role) + " '" + path + "'"; }
+  Where at(std::size_t i) const { return Where{role, {}, this, i, nullptr}; }
+  Where at(const std::string& k) const { return Where{role, {}, this, 0, &k}; }
+  std::string path() const {
+    if (!parent) return std::string(name);
+    return parent->path() + (key ? "[\"" + *key + "\"]" : "[" + std::to_string(index) + "]");
+  }
+  std::string describe() const { return std::string(role) + " '" + path() + "'"; }
 };
-
-std::string index_suffix(std::size_t i) {
-  return "[" + std::to_string(i) + "]";
-}
-std::string key_suffix(const std::string& key) {
-  return "[\"" + key + "\"]";
-}
 
 [[noreturn]] void fail_decode(const Where& where, const fc::LiteralType& type,
                               const std::string& found, const std::string& detail = "") {
@@ -195,8 +199,8 @@ struct Decoder {
         const auto& items = literal.collection().literals();
         list.reserve(items.size());
         for (int i = 0; i < items.size(); ++i) {
-          list.push_back(
-              decode(items[i], type.collection_type(), where.child(index_suffix(i)), false));
+          list.push_back(decode(items[i], type.collection_type(),
+                                where.at(static_cast<std::size_t>(i)), false));
         }
         return list;
       }
@@ -204,8 +208,7 @@ struct Decoder {
         if (!literal.has_map()) fail_decode(where, type, literal_kind(literal));
         Value::Map map;
         for (const auto& [key, item] : literal.map().literals()) {
-          map.emplace(key,
-                      decode(item, type.map_value_type(), where.child(key_suffix(key)), false));
+          map.emplace(key, decode(item, type.map_value_type(), where.at(key), false));
         }
         return map;
       }
@@ -259,7 +262,7 @@ struct Decoder {
           std::string("the msgpack bytes do not hold a JSON-like value (") + e.what() + ")");
     }
     try {
-      return value_from_json(json, type, where.path);
+      return value_from_json(json, type, where.path());
     } catch (const ModelError& e) {
       fail_decode(where, type, literal_kind(literal),
                   std::string("its msgpack content does not fit: ") + e.what());
@@ -558,9 +561,10 @@ fc::Literal encode(const Value& value, const fc::LiteralType& type, const Where&
       fc::Literal literal;
       auto* items = literal.mutable_collection()->mutable_literals();
       const auto& list = value.as<Value::List>();
+      items->Reserve(static_cast<int>(list.size()));
       for (std::size_t i = 0; i < list.size(); ++i) {
         *items->Add() =
-            encode(list[i], type.collection_type(), where.child(index_suffix(i)), false);
+            encode(list[i], type.collection_type(), where.at(static_cast<std::size_t>(i)), false);
       }
       return literal;
     }
@@ -569,7 +573,7 @@ fc::Literal encode(const Value& value, const fc::LiteralType& type, const Where&
       fc::Literal literal;
       auto* items = literal.mutable_map()->mutable_literals();
       for (const auto& [key, item] : value.as<Value::Map>()) {
-        (*items)[key] = encode(item, type.map_value_type(), where.child(key_suffix(key)), false);
+        (*items)[key] = encode(item, type.map_value_type(), where.at(key), false);
       }
       return literal;
     }
@@ -665,12 +669,12 @@ std::string literal_kind(const fc::Literal& literal) {
 
 fc::Literal to_literal(const Value& value, const fc::LiteralType& type, std::string_view name,
                        std::string_view role) {
-  return encode(value, type, Where{role, std::string(name)}, false);
+  return encode(value, type, Where{role, name}, false);
 }
 
 Value from_literal(const fc::Literal& literal, const fc::LiteralType& type, std::string_view name,
                    std::string_view role, const LiteralFetcher& fetch) {
-  return Decoder{fetch}.decode(literal, type, Where{role, std::string(name)}, false);
+  return Decoder{fetch}.decode(literal, type, Where{role, name}, false);
 }
 
 fc::LiteralMap to_literal_map(const ValueMap& values, const VariableTypes& types,

@@ -197,7 +197,10 @@ void attach_output_metadata(flyteidl::core::LiteralMap& outputs,
 }
 
 void stage_file(const ExecutionPlan& plan, const std::string& name, std::string_view bytes) {
-  write_file_atomically(plan.staging_dir() / name, bytes);
+  // Staged files are copied to the output prefix (durably) by the parent;
+  // forcing the staging copy to disk too would only double the fsyncs.
+  write_file_atomically(plan.staging_dir() / name, bytes, kDefaultFilePerms,
+                        Durability::ATOMIC_ONLY);
 }
 
 }  // namespace

@@ -32,6 +32,15 @@ inline constexpr std::filesystem::perms kDefaultFilePerms =
 /// so that folder listings can leave in-flight writes out.
 bool is_atomic_write_temp_name(std::string_view file_name);
 
+/// What commit() promises beyond atomicity. DURABLE (the default): the file
+/// and the rename survive a crash (fsync of the file and of its folder).
+/// ATOMIC_ONLY: readers still never see a partial file, but nothing is forced
+/// to disk - for scratch copies that something else makes durable or that a
+/// crash makes worthless anyway (results staged before publishing, downloads
+/// into the local sandbox). An fsync costs milliseconds on a real disk, far
+/// more than the rest of a trivial task's run (bench/README.md).
+enum class Durability { DURABLE, ATOMIC_ONLY };
+
 /// A file being written; it replaces `target` only on commit(). Move-only.
 /// Not thread-safe: one writer per AtomicFile.
 class AtomicFile {
@@ -39,7 +48,8 @@ class AtomicFile {
   /// Creates the temporary file next to `target`. Throws IoError when that
   /// folder is missing, is not a folder, is read-only or not writable.
   explicit AtomicFile(std::filesystem::path target,
-                      std::filesystem::perms perms = kDefaultFilePerms);
+                      std::filesystem::perms perms = kDefaultFilePerms,
+                      Durability durability = Durability::DURABLE);
   /// Removes the temporary file unless commit() succeeded.
   ~AtomicFile();
 
@@ -54,7 +64,13 @@ class AtomicFile {
   /// size can be streamed. Throws IoError if the stream fails before EOF
   /// (the target stays untouched).
   void write_from(std::istream& in);
-  /// Flushes to disk, renames over the target and syncs the folder. After it
+  /// Appends everything from the current offset of the readable file
+  /// descriptor `fd` to its end, copied by the kernel (copy_file_range) where
+  /// the file systems allow and by read/write otherwise, so a large file never
+  /// passes through user space. `source` names `fd` in error messages.
+  void write_from_fd(int fd, const std::filesystem::path& source);
+  /// Flushes to disk, renames over the target and syncs the folder (with
+  /// ATOMIC_ONLY: renames only). After it
   /// returns, the target holds exactly what was written. Throws IoError: the
   /// temporary file is then removed and the target untouched, except when only
   /// the final folder sync fails (committed() is then true: the new content is
@@ -75,11 +91,13 @@ class AtomicFile {
   std::filesystem::path temp_path_;
   int fd_ = -1;
   bool committed_ = false;
+  Durability durability_ = Durability::DURABLE;
 };
 
 /// Writes `bytes` to `path` atomically (see the file comment).
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
-                           std::filesystem::perms perms = kDefaultFilePerms);
+                           std::filesystem::perms perms = kDefaultFilePerms,
+                           Durability durability = Durability::DURABLE);
 
 /// Streams `in` to `path` atomically; the content never has to fit in memory.
 void write_file_atomically(const std::filesystem::path& path, std::istream& in,
@@ -88,7 +106,8 @@ void write_file_atomically(const std::filesystem::path& path, std::istream& in,
 /// Copies the regular file `from` to `to` atomically, streaming. The copy gets
 /// `from`'s permission bits. Throws IoError when `from` is missing or not a
 /// regular file, or `to`'s folder cannot be written.
-void copy_file_atomically(const std::filesystem::path& from, const std::filesystem::path& to);
+void copy_file_atomically(const std::filesystem::path& from, const std::filesystem::path& to,
+                          Durability durability = Durability::DURABLE);
 
 /// fsync()s a folder so that renames and creations inside it survive a crash.
 void fsync_directory(const std::filesystem::path& dir);

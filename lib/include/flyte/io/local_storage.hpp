@@ -4,6 +4,9 @@
 ///
 /// Guarantees, for readers that go through this backend:
 /// - put_file / write_bytes / get_file replace files atomically (AtomicFile).
+///   Writes to storage (put_file, write_bytes, replace_directory) are durable;
+///   downloads (get_file, get_directory) are scratch copies of durable data
+///   and are not fsync'ed (Durability::ATOMIC_ONLY).
 /// - replace_directory publishes a whole folder at once: the new content is
 ///   staged in a hidden sibling folder ".<name>.flyte-gen-XXXXXX" and the
 ///   destination becomes a symlink to it, switched with one rename (or, when

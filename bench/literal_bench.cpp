@@ -1,0 +1,158 @@
+// Micro benchmarks of literal conversion: decoding + re-encoding a LiteralMap
+// through our converter (parse, from_literal_map, to_literal_map, serialize)
+// against protobuf's own parse + serialize of the same bytes. The difference
+// is what our Value model costs on top of the wire format.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+
+#include "flyte/model/flyte_type.hpp"
+#include "flyte/model/literal_converter.hpp"
+#include "flyteidl/core/literals.pb.h"
+
+namespace {
+
+using flyteidl::core::Literal;
+using flyteidl::core::LiteralMap;
+
+constexpr int kCollectionSize = 1'000'000;
+constexpr int kMapSize = 100'000;
+
+struct Payload {
+  std::string bytes;
+  flyte::VariableTypes types;
+};
+
+const Payload& int_collection() {
+  static const Payload payload = [] {
+    LiteralMap map;
+    auto* items = (*map.mutable_literals())["xs"].mutable_collection()->mutable_literals();
+    items->Reserve(kCollectionSize);
+    for (int i = 0; i < kCollectionSize; ++i) {
+      items->Add()->mutable_scalar()->mutable_primitive()->set_integer(
+          static_cast<std::int64_t>(i) * 7919 - 4'000'000'000LL);
+    }
+    return Payload{map.SerializeAsString(), {{"xs", flyte::parse_flyte_type("list<integer>")}}};
+  }();
+  return payload;
+}
+
+const Payload& string_map() {
+  static const Payload payload = [] {
+    LiteralMap map;
+    auto* entries = (*map.mutable_literals())["m"].mutable_map()->mutable_literals();
+    for (int i = 0; i < kMapSize; ++i) {
+      (*entries)["key-" + std::to_string(i)]
+          .mutable_scalar()
+          ->mutable_primitive()
+          ->set_string_value("value number " + std::to_string(i));
+    }
+    return Payload{map.SerializeAsString(), {{"m", flyte::parse_flyte_type("map<string>")}}};
+  }();
+  return payload;
+}
+
+void protobuf_round_trip(benchmark::State& state, const Payload& payload) {
+  for (auto _ : state) {
+    LiteralMap map;
+    if (!map.ParseFromString(payload.bytes)) state.SkipWithError("parse failed");
+    std::string out;
+    map.SerializeToString(&out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(payload.bytes.size()));
+}
+
+void converter_round_trip(benchmark::State& state, const Payload& payload) {
+  for (auto _ : state) {
+    LiteralMap map;
+    if (!map.ParseFromString(payload.bytes)) state.SkipWithError("parse failed");
+    const flyte::ValueMap values = flyte::from_literal_map(map, payload.types);
+    const LiteralMap encoded = flyte::to_literal_map(values, payload.types, "output");
+    std::string out;
+    encoded.SerializeToString(&out);
+    if (out.size() != payload.bytes.size()) state.SkipWithError("round trip changed the size");
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(payload.bytes.size()));
+}
+
+// The converter's two halves alone, to show where its time goes.
+void decode_only(benchmark::State& state, const Payload& payload) {
+  LiteralMap map;
+  map.ParseFromString(payload.bytes);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(flyte::from_literal_map(map, payload.types));
+  }
+}
+
+void encode_only(benchmark::State& state, const Payload& payload) {
+  LiteralMap map;
+  map.ParseFromString(payload.bytes);
+  const flyte::ValueMap values = flyte::from_literal_map(map, payload.types);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(flyte::to_literal_map(values, payload.types, "output"));
+  }
+}
+
+// protobuf's parse alone: what building the message tree costs.
+void parse_only(benchmark::State& state, const Payload& payload) {
+  for (auto _ : state) {
+    LiteralMap map;
+    map.ParseFromString(payload.bytes);
+    benchmark::DoNotOptimize(map.literals().size());
+  }
+}
+
+void BM_literal_int_collection_parse_only(benchmark::State& state) {
+  parse_only(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_parse_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_int_collection_decode_only(benchmark::State& state) {
+  decode_only(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_decode_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_int_collection_encode_only(benchmark::State& state) {
+  encode_only(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_encode_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_parse_only(benchmark::State& state) {
+  parse_only(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_parse_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_decode_only(benchmark::State& state) {
+  decode_only(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_decode_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_encode_only(benchmark::State& state) {
+  encode_only(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_encode_only)->Unit(benchmark::kMillisecond);
+
+void BM_literal_int_collection_protobuf(benchmark::State& state) {
+  protobuf_round_trip(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_protobuf)->Unit(benchmark::kMillisecond);
+
+void BM_literal_int_collection_converter(benchmark::State& state) {
+  converter_round_trip(state, int_collection());
+}
+BENCHMARK(BM_literal_int_collection_converter)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_protobuf(benchmark::State& state) {
+  protobuf_round_trip(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_protobuf)->Unit(benchmark::kMillisecond);
+
+void BM_literal_string_map_converter(benchmark::State& state) {
+  converter_round_trip(state, string_map());
+}
+BENCHMARK(BM_literal_string_map_converter)->Unit(benchmark::kMillisecond);
+
+}  // namespace
