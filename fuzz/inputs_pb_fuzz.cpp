@@ -9,7 +9,8 @@
 //
 // Every value that decodes must re-encode (to_literal / to_literal_map) and
 // the round trip must be stable: decode(encode(v)) encodes to the same
-// literal again (compared with MessageDifferencer, NaN equal to NaN).
+// literal again (compared with MessageDifferencer, NaN equal to NaN), and the
+// encoded literal must survive serialization (what outputs.pb needs).
 #include <google/protobuf/util/field_comparator.h>
 #include <google/protobuf/util/message_differencer.h>
 
@@ -86,6 +87,12 @@ void check_round_trip(const flyte::Value& value, const flyteidl::core::LiteralTy
   } catch (const flyte::ModelError& e) {
     fail("a decoded value does not encode", e.what());
   }
+  // What the runtime writes must be readable by the engine (proto3 strings
+  // must be UTF-8, which protobuf enforces when parsing).
+  Literal reparsed;
+  if (!reparsed.ParseFromString(first.SerializeAsString())) {
+    fail("an encoded value does not survive serialization", first.DebugString());
+  }
   Literal second;
   try {
     second = flyte::to_literal(flyte::from_literal(first, type, name), type, name);
@@ -120,7 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // The whole map against the interface subset it names (undeclared extra
   // names must be rejected), then the full interface (missing names must be).
-  for (const auto* subset : {&present, &types}) {
+  const flyte::VariableTypes* subsets[] = {&present, &types};
+  for (const flyte::VariableTypes* subset : subsets) {
     try {
       const flyte::ValueMap values = flyte::from_literal_map(literals, *subset);
       LiteralMap encoded;
