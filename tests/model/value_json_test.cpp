@@ -215,3 +215,27 @@ TEST_CASE("Command-line errors name the input, the expected type and the text") 
   CHECK_THROWS_WITH(parse_cli_value("x", parse_flyte_type("integer"), "count"),
                     Catch::Contains("input 'count'"));
 }
+
+// Found by fuzz/inputs_pb_fuzz.cpp (a msgpack string "\xff" read as an
+// integer): the JSON snippet in the message threw nlohmann's type_error.
+TEST_CASE(
+    "JSON mismatch messages survive strings that are not UTF-8 and cut only whole characters") {
+  const Json not_utf8 = std::string("\xff");
+  CHECK_THROWS_AS(value_from_json(not_utf8, parse_flyte_type("integer"), "v"), ModelError);
+  CHECK_THROWS_WITH(value_from_json(not_utf8, parse_flyte_type("integer"), "v"),
+                    Catch::Contains("v: expected integer, found JSON string"));
+
+  // "a" then 40 x "é" (2 bytes each): the 60-byte snippet limit falls inside
+  // a character, and the message must stay valid UTF-8 for error.pb.
+  std::string text = "a";
+  for (int i = 0; i < 40; ++i) text += "\xc3\xa9";
+  try {
+    value_from_json(Json(text), parse_flyte_type("integer"), "v");
+    FAIL("expected a ModelError");
+  } catch (const ModelError& e) {
+    const std::string message = e.what();
+    const auto cut = message.find("...");
+    REQUIRE(cut != std::string::npos);
+    CHECK(message.substr(cut - 2, 2) == "\xc3\xa9");
+  }
+}

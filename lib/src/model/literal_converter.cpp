@@ -1,5 +1,7 @@
 #include "flyte/model/literal_converter.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <string>
 
@@ -23,11 +25,12 @@ struct Where {
   std::string describe() const { return std::string(role) + " '" + path + "'"; }
 };
 
+// fmt rather than `"[" + ...`: GCC 12 reports a false -Wrestrict on the latter.
 std::string index_suffix(std::size_t i) {
-  return "[" + std::to_string(i) + "]";
+  return fmt::format("[{}]", i);
 }
 std::string key_suffix(const std::string& key) {
-  return "[\"" + key + "\"]";
+  return fmt::format("[\"{}\"]", key);
 }
 
 [[noreturn]] void fail_decode(const Where& where, const fc::LiteralType& type,
@@ -35,6 +38,17 @@ std::string key_suffix(const std::string& key) {
   throw ModelError("cannot decode " + where.describe() + ": expected " +
                    flyte_type_to_string(type) + ", found " + found +
                    (detail.empty() ? "" : ": " + detail));
+}
+
+// msgpack bytes as JSON. Flyte's strings are UTF-8 (protobuf enforces it on
+// every string field) but msgpack strings are raw bytes: invalid UTF-8 is
+// rejected here, where the input is named, instead of surfacing later as a
+// nlohmann type_error when the value is printed or an outputs.pb the engine
+// cannot parse. Throws Json::exception.
+Json json_from_msgpack(const std::string& bytes) {
+  Json json = Json::from_msgpack(bytes);
+  (void)json.dump();  // strict: type_error 316 on invalid UTF-8 in any string or key
+  return json;
 }
 
 [[noreturn]] void fail_encode(const Where& where, const fc::LiteralType& type,
@@ -252,7 +266,7 @@ struct Decoder {
                                     const Where& where) {
     Json json;
     try {
-      json = Json::from_msgpack(literal.scalar().binary().value());
+      json = json_from_msgpack(literal.scalar().binary().value());
     } catch (const Json::exception& e) {
       fail_decode(
           where, type, literal_kind(literal),
@@ -345,7 +359,7 @@ struct Decoder {
                         "only binary tagged \"msgpack\" can be read as a dict");
           }
           try {
-            return Value(Json::from_msgpack(binary.value()));
+            return Value(json_from_msgpack(binary.value()));
           } catch (const Json::exception& e) {
             fail_decode(
                 where, type, literal_kind(literal),
