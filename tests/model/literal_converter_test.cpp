@@ -498,3 +498,24 @@ TEST_CASE("Msgpack strings that are not UTF-8 are rejected with a ModelError nam
   keyed.mutable_scalar()->mutable_binary()->set_value(good);
   CHECK(from_literal(keyed, parse_flyte_type("dict")).as<Json>() == Json{{"\xc3\xa9", 1}});
 }
+
+// Found by fuzz/inputs_pb_fuzz.cpp: a struct input read from msgpack holding
+// binary (or a non-object) decoded to a value no output could encode.
+TEST_CASE("A struct read from msgpack must be what a protobuf Struct can hold") {
+  Literal literal;
+  literal.mutable_scalar()->mutable_binary()->set_tag("msgpack");
+  // {"k": bin(0x00)}
+  literal.mutable_scalar()->mutable_binary()->set_value(std::string("\x81\xa1k\xc4\x01\x00", 6));
+  CHECK_THROWS_AS(from_literal(literal, parse_flyte_type("struct"), "st"), ModelError);
+  CHECK_THROWS_WITH(from_literal(literal, parse_flyte_type("struct"), "st"),
+                    Catch::Contains("input 'st'") && Catch::Contains("binary") &&
+                        Catch::Contains("declare the input as dict"));
+  // A dict keeps binary values: msgpack both ways.
+  const Value dict = from_literal(literal, parse_flyte_type("dict"), "d");
+  CHECK(from_literal(to_literal(dict, parse_flyte_type("dict")), parse_flyte_type("dict")) == dict);
+
+  literal.mutable_scalar()->mutable_binary()->set_value("\x01");  // msgpack 1
+  CHECK_THROWS_WITH(from_literal(literal, parse_flyte_type("struct"), "st"),
+                    Catch::Contains("not an object"));
+  CHECK(from_literal(literal, parse_flyte_type("dict")).as<Json>() == Json(1));
+}

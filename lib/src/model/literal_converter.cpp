@@ -358,13 +358,32 @@ struct Decoder {
             fail_decode(where, type, literal_kind(literal),
                         "only binary tagged \"msgpack\" can be read as a dict");
           }
+          Json json;
           try {
-            return Value(json_from_msgpack(binary.value()));
+            json = json_from_msgpack(binary.value());
           } catch (const Json::exception& e) {
             fail_decode(
                 where, type, literal_kind(literal),
                 std::string("the msgpack bytes do not hold a JSON-like value (") + e.what() + ")");
           }
+          // A plain struct must be what a google.protobuf.Struct can hold (an
+          // object, no binary), or the value could not be written back out.
+          if (!is_msgpack_dict_type(type)) {
+            if (!json.is_object()) {
+              fail_decode(where, type, literal_kind(literal),
+                          std::string("its msgpack content is a ") + json.type_name() +
+                              ", not an object (a struct is a google.protobuf.Struct)");
+            }
+            try {
+              pb::Value holder;
+              json_to_struct_value(json, &holder);
+            } catch (const ModelError& e) {
+              fail_decode(where, type, literal_kind(literal),
+                          std::string("its msgpack content does not fit: ") + e.what() +
+                              "; declare the input as dict to keep binary values");
+            }
+          }
+          return Value(std::move(json));
         }
         if (scalar.has_generic()) return Value(struct_to_json(scalar.generic()));
         break;
