@@ -239,3 +239,14 @@ TEST_CASE(
     CHECK(message.substr(cut - 2, 2) == "\xc3\xa9");
   }
 }
+
+// Found by fuzz/cli_value_fuzz.cpp (crash input "\x0f\x00[1,5e343]": type
+// list<integer>, text "[1,5e343]"): nlohmann's out_of_range escaped.
+TEST_CASE("Command-line JSON with a number beyond double is a ModelError") {
+  CHECK_THROWS_AS(parse_cli_value("[1,5e343]", parse_flyte_type("list<integer>"), "xs"),
+                  ModelError);
+  CHECK_THROWS_WITH(parse_cli_value("[1,5e343]", parse_flyte_type("list<integer>"), "xs"),
+                    Catch::Contains("input 'xs'") && Catch::Contains("not valid JSON") &&
+                        Catch::Contains("5e343"));
+  CHECK_THROWS_AS(parse_cli_value(R"({"a": -1e400})", parse_flyte_type("dict"), "d"), ModelError);
+}

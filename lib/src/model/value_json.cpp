@@ -294,7 +294,8 @@ Value parse_cli(std::string_view text, const fc::LiteralType& type, std::string_
   Json json;
   try {
     json = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double (`5e343`).
     fail_cli(name, type, text, std::string("not valid JSON (") + e.what() + ")");
   }
   try {
