@@ -463,3 +463,59 @@ TEST_CASE("A union-wrapped literal decodes for a plain declared type") {
   REQUIRE(wrapped.scalar().has_union_());
   CHECK(from_literal(wrapped, parse_flyte_type("integer")) == Value(4));
 }
+
+// Found by fuzz/inputs_pb_fuzz.cpp: msgpack strings are raw bytes, so an
+// inputs.pb can carry text that is not UTF-8 where protobuf would refuse it.
+TEST_CASE("Msgpack strings that are not UTF-8 are rejected with a ModelError naming the input") {
+  // inputs.pb {"i": scalar.binary{value = msgpack "\xff", tag "msgpack"}}; once
+  // an uncaught nlohmann type_error out of the error message's JSON snippet.
+  const unsigned char integer_input[] = {0x0a, 0x16, 0x0a, 0x01, 0x69, 0x12, 0x11, 0x0a,
+                                         0x0f, 0x1a, 0x0d, 0x0a, 0x02, 0xa1, 0xff, 0x12,
+                                         0x07, 0x6d, 0x73, 0x67, 0x70, 0x61, 0x63, 0x6b};
+  LiteralMap inputs;
+  REQUIRE(inputs.ParseFromArray(integer_input, sizeof integer_input));
+  CHECK_THROWS_AS(from_literal_map(inputs, interface_of({{"i", "integer"}})), ModelError);
+  CHECK_THROWS_WITH(from_literal_map(inputs, interface_of({{"i", "integer"}})),
+                    Catch::Contains("input 'i'") && Catch::Contains("expected integer") &&
+                        Catch::Contains("invalid UTF-8"));
+
+  // The same bytes for a string input once decoded, and encoded as an output
+  // that protobuf cannot parse back (proto3 strings must be UTF-8).
+  const Literal& literal = inputs.literals().at("i");
+  for (const char* type : {"string", "dict", "struct", "list<string>", "optional<string>"}) {
+    INFO(type);
+    CHECK_THROWS_AS(from_literal(literal, parse_flyte_type(type), "s"), ModelError);
+    CHECK_THROWS_WITH(from_literal(literal, parse_flyte_type(type), "s"),
+                      Catch::Contains("input 's'") && Catch::Contains("invalid UTF-8"));
+  }
+  // An invalid key is caught too; valid UTF-8 beyond ASCII still decodes.
+  const std::string bad_key = "\x81\xa1\xfe\x01";  // {"\xfe": 1}
+  Literal keyed;
+  keyed.mutable_scalar()->mutable_binary()->set_value(bad_key);
+  keyed.mutable_scalar()->mutable_binary()->set_tag("msgpack");
+  CHECK_THROWS_AS(from_literal(keyed, parse_flyte_type("dict")), ModelError);
+  const std::string good = "\x81\xa2\xc3\xa9\x01";  // {"é": 1}
+  keyed.mutable_scalar()->mutable_binary()->set_value(good);
+  CHECK(from_literal(keyed, parse_flyte_type("dict")).as<Json>() == Json{{"\xc3\xa9", 1}});
+}
+
+// Found by fuzz/inputs_pb_fuzz.cpp: a struct input read from msgpack holding
+// binary (or a non-object) decoded to a value no output could encode.
+TEST_CASE("A struct read from msgpack must be what a protobuf Struct can hold") {
+  Literal literal;
+  literal.mutable_scalar()->mutable_binary()->set_tag("msgpack");
+  // {"k": bin(0x00)}
+  literal.mutable_scalar()->mutable_binary()->set_value(std::string("\x81\xa1k\xc4\x01\x00", 6));
+  CHECK_THROWS_AS(from_literal(literal, parse_flyte_type("struct"), "st"), ModelError);
+  CHECK_THROWS_WITH(from_literal(literal, parse_flyte_type("struct"), "st"),
+                    Catch::Contains("input 'st'") && Catch::Contains("binary") &&
+                        Catch::Contains("declare the input as dict"));
+  // A dict keeps binary values: msgpack both ways.
+  const Value dict = from_literal(literal, parse_flyte_type("dict"), "d");
+  CHECK(from_literal(to_literal(dict, parse_flyte_type("dict")), parse_flyte_type("dict")) == dict);
+
+  literal.mutable_scalar()->mutable_binary()->set_value("\x01");  // msgpack 1
+  CHECK_THROWS_WITH(from_literal(literal, parse_flyte_type("struct"), "st"),
+                    Catch::Contains("not an object"));
+  CHECK(from_literal(literal, parse_flyte_type("dict")).as<Json>() == Json(1));
+}

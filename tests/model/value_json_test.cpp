@@ -215,3 +215,38 @@ TEST_CASE("Command-line errors name the input, the expected type and the text") 
   CHECK_THROWS_WITH(parse_cli_value("x", parse_flyte_type("integer"), "count"),
                     Catch::Contains("input 'count'"));
 }
+
+// Found by fuzz/inputs_pb_fuzz.cpp (a msgpack string "\xff" read as an
+// integer): the JSON snippet in the message threw nlohmann's type_error.
+TEST_CASE(
+    "JSON mismatch messages survive strings that are not UTF-8 and cut only whole characters") {
+  const Json not_utf8 = std::string("\xff");
+  CHECK_THROWS_AS(value_from_json(not_utf8, parse_flyte_type("integer"), "v"), ModelError);
+  CHECK_THROWS_WITH(value_from_json(not_utf8, parse_flyte_type("integer"), "v"),
+                    Catch::Contains("v: expected integer, found JSON string"));
+
+  // "a" then 40 x "é" (2 bytes each): the 60-byte snippet limit falls inside
+  // a character, and the message must stay valid UTF-8 for error.pb.
+  std::string text = "a";
+  for (int i = 0; i < 40; ++i) text += "\xc3\xa9";
+  try {
+    value_from_json(Json(text), parse_flyte_type("integer"), "v");
+    FAIL("expected a ModelError");
+  } catch (const ModelError& e) {
+    const std::string message = e.what();
+    const auto cut = message.find("...");
+    REQUIRE(cut != std::string::npos);
+    CHECK(message.substr(cut - 2, 2) == "\xc3\xa9");
+  }
+}
+
+// Found by fuzz/cli_value_fuzz.cpp (crash input "\x0f\x00[1,5e343]": type
+// list<integer>, text "[1,5e343]"): nlohmann's out_of_range escaped.
+TEST_CASE("Command-line JSON with a number beyond double is a ModelError") {
+  CHECK_THROWS_AS(parse_cli_value("[1,5e343]", parse_flyte_type("list<integer>"), "xs"),
+                  ModelError);
+  CHECK_THROWS_WITH(parse_cli_value("[1,5e343]", parse_flyte_type("list<integer>"), "xs"),
+                    Catch::Contains("input 'xs'") && Catch::Contains("not valid JSON") &&
+                        Catch::Contains("5e343"));
+  CHECK_THROWS_AS(parse_cli_value(R"({"a": -1e400})", parse_flyte_type("dict"), "d"), ModelError);
+}

@@ -1,5 +1,7 @@
 #include "flyte/model/literal_converter.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <string>
 
@@ -34,11 +36,31 @@ struct Where {
   std::string describe() const { return std::string(role) + " '" + path() + "'"; }
 };
 
+
+// fmt rather than `"[" + ...`: GCC 12 reports a false -Wrestrict on the latter.
+std::string index_suffix(std::size_t i) {
+  return fmt::format("[{}]", i);
+}
+std::string key_suffix(const std::string& key) {
+  return fmt::format("[\"{}\"]", key);
+}
+
 [[noreturn]] void fail_decode(const Where& where, const fc::LiteralType& type,
                               const std::string& found, const std::string& detail = "") {
   throw ModelError("cannot decode " + where.describe() + ": expected " +
                    flyte_type_to_string(type) + ", found " + found +
                    (detail.empty() ? "" : ": " + detail));
+}
+
+// msgpack bytes as JSON. Flyte's strings are UTF-8 (protobuf enforces it on
+// every string field) but msgpack strings are raw bytes: invalid UTF-8 is
+// rejected here, where the input is named, instead of surfacing later as a
+// nlohmann type_error when the value is printed or an outputs.pb the engine
+// cannot parse. Throws Json::exception.
+Json json_from_msgpack(const std::string& bytes) {
+  Json json = Json::from_msgpack(bytes);
+  (void)json.dump();  // strict: type_error 316 on invalid UTF-8 in any string or key
+  return json;
 }
 
 [[noreturn]] void fail_encode(const Where& where, const fc::LiteralType& type,
@@ -255,7 +277,7 @@ struct Decoder {
                                     const Where& where) {
     Json json;
     try {
-      json = Json::from_msgpack(literal.scalar().binary().value());
+      json = json_from_msgpack(literal.scalar().binary().value());
     } catch (const Json::exception& e) {
       fail_decode(
           where, type, literal_kind(literal),
@@ -347,13 +369,32 @@ struct Decoder {
             fail_decode(where, type, literal_kind(literal),
                         "only binary tagged \"msgpack\" can be read as a dict");
           }
+          Json json;
           try {
-            return Value(Json::from_msgpack(binary.value()));
+            json = json_from_msgpack(binary.value());
           } catch (const Json::exception& e) {
             fail_decode(
                 where, type, literal_kind(literal),
                 std::string("the msgpack bytes do not hold a JSON-like value (") + e.what() + ")");
           }
+          // A plain struct must be what a google.protobuf.Struct can hold (an
+          // object, no binary), or the value could not be written back out.
+          if (!is_msgpack_dict_type(type)) {
+            if (!json.is_object()) {
+              fail_decode(where, type, literal_kind(literal),
+                          std::string("its msgpack content is a ") + json.type_name() +
+                              ", not an object (a struct is a google.protobuf.Struct)");
+            }
+            try {
+              pb::Value holder;
+              json_to_struct_value(json, &holder);
+            } catch (const ModelError& e) {
+              fail_decode(where, type, literal_kind(literal),
+                          std::string("its msgpack content does not fit: ") + e.what() +
+                              "; declare the input as dict to keep binary values");
+            }
+          }
+          return Value(std::move(json));
         }
         if (scalar.has_generic()) return Value(struct_to_json(scalar.generic()));
         break;

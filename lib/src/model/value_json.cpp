@@ -21,8 +21,15 @@ constexpr std::string_view kInfinity = "Infinity";
 constexpr std::string_view kMinusInfinity = "-Infinity";
 
 std::string json_snippet(const Json& json) {
-  std::string text = json.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  // Never throws: a message must not fail on a string that is not UTF-8.
+  std::string text = json.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (text.size() > 60) {
+    // Cut before a UTF-8 continuation byte, never inside a character: the
+    // message ends up in error.pb, whose proto3 strings must be UTF-8.
+    std::size_t cut = 57;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "...";
+  }
   return text;
 }
 
@@ -287,7 +294,8 @@ Value parse_cli(std::string_view text, const fc::LiteralType& type, std::string_
   Json json;
   try {
     json = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double (`5e343`).
     fail_cli(name, type, text, std::string("not valid JSON (") + e.what() + ")");
   }
   try {
