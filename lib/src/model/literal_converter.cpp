@@ -31,19 +31,12 @@ struct Where {
   Where at(const std::string& k) const { return Where{role, {}, this, 0, &k}; }
   std::string path() const {
     if (!parent) return std::string(name);
-    return parent->path() + (key ? "[\"" + *key + "\"]" : "[" + std::to_string(index) + "]");
+    // fmt rather than `"[" + ...`: GCC 12 reports a false -Wrestrict on the latter.
+    return key ? fmt::format("{}[\"{}\"]", parent->path(), *key)
+               : fmt::format("{}[{}]", parent->path(), index);
   }
   std::string describe() const { return std::string(role) + " '" + path() + "'"; }
 };
-
-
-// fmt rather than `"[" + ...`: GCC 12 reports a false -Wrestrict on the latter.
-std::string index_suffix(std::size_t i) {
-  return fmt::format("[{}]", i);
-}
-std::string key_suffix(const std::string& key) {
-  return fmt::format("[\"{}\"]", key);
-}
 
 [[noreturn]] void fail_decode(const Where& where, const fc::LiteralType& type,
                               const std::string& found, const std::string& detail = "") {
