@@ -262,6 +262,10 @@ S3Storage::S3Storage(S3Config config) : config_(std::move(config)) {
   if (config_.multipart_threshold == 0) {
     throw std::invalid_argument("S3 config: multipart threshold must be at least 1 byte");
   }
+  if (config_.list_page_size < 1 || config_.list_page_size > 1000) {
+    throw std::invalid_argument(fmt::format(
+        "S3 config: list page size {} must be between 1 and 1000", config_.list_page_size));
+  }
   if (config_.max_retries < 0) {
     throw std::invalid_argument(
         fmt::format("S3 config: max_retries is {}; it must be 0 or more", config_.max_retries));
@@ -738,7 +742,9 @@ std::vector<std::string> S3Storage::list(const std::string& uri_prefix) {
     request.operation = "listing";
     request.uri = uri_prefix;
     request.bucket = location.bucket;
-    request.query = {{"list-type", "2"}, {"prefix", folder}};
+    request.query = {{"list-type", "2"},
+                     {"max-keys", std::to_string(config_.list_page_size)},
+                     {"prefix", folder}};
     if (!token.empty()) request.query.emplace_back("continuation-token", token);
     const Response response = perform(request);
     if (!ok(response)) throw_s3_error(request, response, config_.endpoint);

@@ -80,6 +80,8 @@ struct S3Config {
   /// Bytes per part (S3's minimum is 5 MiB, its maximum 10000 parts: the part
   /// size grows when a file would need more).
   std::uint64_t multipart_part_size = 16ull << 20;
+  /// Keys per ListObjectsV2 page (S3's maximum and default is 1000).
+  int list_page_size = 1000;
 };
 
 class S3Storage : public StorageBackend {
