@@ -44,7 +44,9 @@ case "$cmd" in
     port=${S3_SERVER_PORT:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
     mkdir -p "$state/data"
     # setsid: the server outlives this script and is stopped by its pid.
-    setsid "$pkg/node_modules/.bin/s3rver" -d "$state/data" -a 127.0.0.1 -p "$port" \
+    # --openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation
+    # tokens with DES, which OpenSSL 3 (Node 17+) only has in that provider.
+    NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" setsid "$pkg/node_modules/.bin/s3rver" -d "$state/data" -a 127.0.0.1 -p "$port" \
       --no-vhost-buckets --configure-bucket "$bucket" >"$state/log" 2>&1 < /dev/null &
     echo $! >"$state/pid"
     url="http://127.0.0.1:$port"
