@@ -136,7 +136,8 @@ TEST_CASE("e2e s3: a large output is offloaded to S3 and outputs.pb points at it
   const RunResult result = run.run("greet", {{"_F_L_MIN_SIZE_MB", "1"}});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
-  const auto& pointer = run.read_outputs().literals().at("greeting");
+  const auto outputs = run.read_outputs();
+  const auto& pointer = outputs.literals().at("greeting");
   REQUIRE(pointer.has_offloaded_metadata());
   const std::string uri = pointer.offloaded_metadata().uri();
   CHECK(uri == run.outputs + "/greeting_offloaded_metadata.pb");
