@@ -59,7 +59,9 @@ std::string pattern(std::size_t size, unsigned seed) {
 }
 
 /// An HTTP/1.1 server on 127.0.0.1 that answers each request with the next
-/// scripted status (the last one repeats) and counts the requests.
+/// scripted status (the last one repeats) and records the requests. Status 0
+/// drops the connection after reading the request head, like a server that
+/// dies mid-upload.
 class ScriptedHttpServer {
  public:
   explicit ScriptedHttpServer(std::vector<std::pair<int, std::string>> script)
@@ -85,7 +87,14 @@ class ScriptedHttpServer {
   int requests() const { return requests_.load(); }
   std::string last_request() const {
     std::lock_guard lock(mutex_);
-    return last_request_;
+    return heads_.empty() ? std::string() : heads_.back();
+  }
+  /// The request lines ("PUT /b/k?x=y HTTP/1.1") in order.
+  std::vector<std::string> request_lines() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> lines;
+    for (const auto& head : heads_) lines.push_back(head.substr(0, head.find("\r\n")));
+    return lines;
   }
 
  private:
@@ -100,8 +109,18 @@ class ScriptedHttpServer {
         if (n <= 0) break;
         request.append(buffer, static_cast<std::size_t>(n));
       }
-      // Drain the body so the client sees a clean answer.
       const auto header_end = request.find("\r\n\r\n");
+      const int index = requests_++;
+      {
+        std::lock_guard lock(mutex_);
+        heads_.push_back(request.substr(0, header_end));
+      }
+      const auto& [status, body] = script_[std::min<std::size_t>(index, script_.size() - 1)];
+      if (status == 0) {
+        ::close(client);
+        continue;
+      }
+      // Drain the body so the client sees a clean answer.
       std::size_t content_length = 0;
       const auto cl = request.find("Content-Length: ");
       if (cl != std::string::npos) content_length = std::stoul(request.substr(cl + 16));
@@ -111,12 +130,6 @@ class ScriptedHttpServer {
         if (n <= 0) break;
         have += static_cast<std::size_t>(n);
       }
-      const int index = requests_++;
-      {
-        std::lock_guard lock(mutex_);
-        last_request_ = request.substr(0, header_end);
-      }
-      const auto& [status, body] = script_[std::min<std::size_t>(index, script_.size() - 1)];
       const std::string answer = "HTTP/1.1 " + std::to_string(status) +
                                  " Scripted\r\nContent-Type: application/xml\r\nContent-Length: " +
                                  std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
@@ -131,7 +144,7 @@ class ScriptedHttpServer {
   int port_ = 0;
   std::atomic<int> requests_{0};
   mutable std::mutex mutex_;
-  std::string last_request_;
+  std::vector<std::string> heads_;
   std::thread thread_;
 };
 
@@ -361,4 +374,44 @@ TEST_CASE("S3Storage rejects unusable configs naming the field") {
   CHECK_THROWS_WITH(S3Storage(config), Catch::Contains("region"));
   CHECK(parse_s3_addressing_style("Virtual") == S3AddressingStyle::VIRTUAL);
   CHECK_THROWS_WITH(parse_s3_addressing_style("dns"), Catch::Contains("'path', 'virtual'"));
+}
+
+TEST_CASE("S3Storage retries an upload whose connection the server dropped") {
+  ScopedTempDir dir("s3-dropped");
+  write_file(dir / "f.bin", pattern(256 * 1024, 5));
+  {
+    ScriptedHttpServer server({{0, ""}, {0, ""}, {200, ""}});
+    S3Storage s3(scripted_config(server.endpoint(), 3));
+    s3.put_file(dir / "f.bin", "s3://bucket/f.bin");
+    CHECK(server.requests() == 3);
+    CHECK(server.request_lines().back() == "PUT /bucket/f.bin HTTP/1.1");
+  }
+  ScriptedHttpServer dead({{0, ""}});
+  S3Storage s3(scripted_config(dead.endpoint(), 1));
+  CHECK_THROWS_WITH(s3.put_file(dir / "f.bin", "s3://bucket/f.bin"),
+                    Catch::Contains("s3://bucket/f.bin") && Catch::Contains("after 2 attempts"));
+  CHECK(dead.requests() == 2);
+}
+
+TEST_CASE("S3Storage aborts a multipart upload when a part fails") {
+  ScopedTempDir dir("s3-abort");
+  write_file(dir / "big.bin", pattern(6u << 20, 9));
+  ScriptedHttpServer server(
+      {{200,
+        "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>big.bin</Key><UploadId>up&amp;"
+        "1</UploadId></InitiateMultipartUploadResult>"},
+       {403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"},
+       {204, ""}});
+  S3Config config = scripted_config(server.endpoint(), 2);
+  config.multipart_threshold = 1u << 20;
+  config.multipart_part_size = 5u << 20;
+  config.session_token = "session-token-value";
+  S3Storage s3(config);
+  CHECK_THROWS_WITH(s3.put_file(dir / "big.bin", "s3://b/big.bin"),
+                    Catch::Contains("part 1") && Catch::Contains("HTTP 403 AccessDenied"));
+  CHECK(server.request_lines() ==
+        std::vector<std::string>{"POST /b/big.bin?uploads= HTTP/1.1",
+                                 "PUT /b/big.bin?partNumber=1&uploadId=up%261 HTTP/1.1",
+                                 "DELETE /b/big.bin?uploadId=up%261 HTTP/1.1"});
+  CHECK_THAT(server.last_request(), Catch::Contains("x-amz-security-token: session-token-value"));
 }
