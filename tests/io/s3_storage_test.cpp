@@ -360,6 +360,8 @@ TEST_CASE("S3Storage builds path-style and virtual-host style URLs") {
         "https://my-bucket.s3.eu-west-1.amazonaws.com/a/b");
   CHECK_THROWS_AS(S3Storage(aws).object_url("s3:///key"), IoError);
   CHECK_THROWS_AS(S3Storage(aws).object_url("gs://b/k"), IoError);
+  S3Storage storage(aws);
+  CHECK_THROWS_WITH(storage.remove("s3://my-bucket/"), Catch::Contains("whole bucket"));
 }
 
 TEST_CASE("S3Storage rejects unusable configs naming the field") {

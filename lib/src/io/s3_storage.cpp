@@ -800,6 +800,12 @@ void S3Storage::write_bytes(const std::string& uri, std::string_view bytes) {
 
 bool S3Storage::remove(const std::string& uri) {
   const S3Location location = parse_s3_uri(uri);
+  if (folder_key(location.key).empty()) {
+    throw IoError(fmt::format("refusing to remove '{}': it names a whole bucket; remove a folder "
+                              "or an object inside it",
+                              uri),
+                  uri);
+  }
   std::vector<std::string> keys;
   if (object_exists(uri)) keys.push_back(location.key);
   const std::string folder = folder_key(location.key);

@@ -99,6 +99,7 @@ class S3Storage : public StorageBackend {
   std::string read_bytes(const std::string& uri) override;
   void write_bytes(const std::string& uri, std::string_view bytes) override;
   /// Deletes the object `uri` and every object under the folder `uri`.
+  /// Refuses (IoError) a URI naming a whole bucket.
   bool remove(const std::string& uri) override;
 
   /// The request URL of the object `uri` (`s3://bucket/key`), with the key
