@@ -29,7 +29,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libboost-filesystem-dev catch2
   libprotobuf-dev protobuf-compiler libcurl4-openssl-dev nlohmann-json3-dev libbenchmark-dev
-  clang-format nodejs npm
+  clang-format nodejs npm curl
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -19,5 +19,12 @@ scripts/setup.sh "${setup_args[@]+"${setup_args[@]}"}"
 # library used a thread_local (google/sanitizers#1322).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# The S3 tests run against a real S3-compatible server on 127.0.0.1
+# (scripts/s3-server.sh), stopped again however ctest ends.
+s3_server="$(pwd)/scripts/s3-server.sh"
+s3_state="$(pwd)/$build_dir/s3-server"
+export FLYTE_TEST_S3_ENDPOINT
+FLYTE_TEST_S3_ENDPOINT=$("$s3_server" start "$s3_state")
+trap '"$s3_server" stop "$s3_state"' EXIT
 cd "$build_dir"
 ctest --output-on-failure -j "${JOBS:-$(nproc)}" "$@"

@@ -19,6 +19,7 @@
 #include "flyte/runtime/config.hpp"
 #include "flyte/runtime/error_document.hpp"
 #include "flyte/runtime/execution_plan.hpp"
+#include "flyte/runtime/s3_config_loader.hpp"
 #include "flyte/runtime/supervisor.hpp"
 #include "flyte/runtime/task_execution.hpp"
 #include "flyte/runtime/task_interface.hpp"
@@ -108,6 +109,12 @@ ExecutionPlan resolve_plan(const RunOptions& options, const EnvLookup& env) {
   plan.raw_output_prefix = options.raw_output_data_prefix.value_or((run_dir / "raw").string());
   plan.output_prefix = options.output_prefix.value_or((run_dir / "outputs").string());
   plan.file_access = std::make_shared<FileAccessProvider>(run_dir, plan.raw_output_prefix);
+  try {
+    plan.file_access->register_backend("s3",
+                                       std::make_shared<S3Storage>(load_s3_config(config, env)));
+  } catch (const std::invalid_argument& error) {
+    throw ConfigError(error.what());
+  }
   return plan;
 }
 
