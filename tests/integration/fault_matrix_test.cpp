@@ -58,14 +58,24 @@ struct FaultRun {
 
   std::vector<std::string> args(const std::string& task) const {
     std::vector<std::string> all = flags;
-    for (const std::string& arg :
-         {"--inputs", inputs.string(), "--output-prefix", outputs.string(),
-          "--raw-output-data-prefix", raw.string(), "--checkpoint-path", checkpoint.string(),
-          "--prev-checkpoint", std::string("{{.prevCheckpointPrefix}}"), "--resolver",
-          std::string("flyte"), std::string("--"), std::string("task-library"), library,
-          std::string("task-name"), task}) {
-      all.push_back(arg);
-    }
+    const std::vector<std::string> rest{"--inputs",
+                                        inputs.string(),
+                                        "--output-prefix",
+                                        outputs.string(),
+                                        "--raw-output-data-prefix",
+                                        raw.string(),
+                                        "--checkpoint-path",
+                                        checkpoint.string(),
+                                        "--prev-checkpoint",
+                                        "{{.prevCheckpointPrefix}}",
+                                        "--resolver",
+                                        "flyte",
+                                        "--",
+                                        "task-library",
+                                        library,
+                                        "task-name",
+                                        task};
+    all.insert(all.end(), rest.begin(), rest.end());
     return all;
   }
 
@@ -351,8 +361,9 @@ TEST_CASE("faults: a full disk while writing outputs becomes an error.pb naming 
   SpawnOptions limited;
   limited.file_size_limit = 128 * 1024;
   auto result = run.run("greet", limited);
-  check_error(run, result, {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "File too large"});
-  CHECK_THAT(run.error().message(), Catch::Contains("outputs.pb"));
+  check_error(run, result, {"SYSTEM", RECOVERABLE, SYSTEM, 0, "File too large"});
+  CHECK_THAT(run.error().message(),
+             Catch::Contains("outputs.pb") && Catch::Contains("file size limit"));
 }
 
 TEST_CASE("faults: when not even error.pb fits on the disk the exit code is non-zero") {

@@ -44,8 +44,9 @@ inline std::string example_lib(const std::string& name) {
 
 /// What a spawned binary may be constrained by.
 struct SpawnOptions {
-  /// RLIMIT_FSIZE for the binary and its task process, with SIGXFSZ ignored
-  /// so that a write past it fails with EFBIG (a full disk, as the task sees it).
+  /// RLIMIT_FSIZE for the binary and its task process: a full disk, as a
+  /// process sees it (flyte-execute ignores SIGXFSZ itself, so writes fail
+  /// with EFBIG).
   std::optional<rlim_t> file_size_limit;
 };
 
@@ -150,7 +151,6 @@ inline std::unique_ptr<RunningBinary> spawn_flyte(const std::vector<std::string>
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
     if (options.file_size_limit) {
-      ::signal(SIGXFSZ, SIG_IGN);  // an ignored disposition survives execve
       const rlimit limit{*options.file_size_limit, *options.file_size_limit};
       if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
     }

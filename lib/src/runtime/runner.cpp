@@ -176,6 +176,11 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
       break;
   }
 
+  // Past a file size limit a write should fail with EFBIG and become a clear
+  // error, not kill us (SIGXFSZ's default) before error.pb is written. The
+  // task process inherits this.
+  std::signal(SIGXFSZ, SIG_IGN);
+
   const RunOptions& options = command.options;
   ExecutionPlan plan;
   try {
