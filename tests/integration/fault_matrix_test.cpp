@@ -375,6 +375,8 @@ TEST_CASE("faults: when not even error.pb fits on the disk the exit code is non-
   CHECK(result.exit_code != 0);
   CHECK_THAT(result.err, Catch::Contains("File too large"));
   CHECK_THAT(result.err, Catch::Contains("error document"));
+  // The task process says why it ended before the host reports it.
+  CHECK_THAT(result.err, Catch::Contains("the task process failed"));
 }
 
 TEST_CASE("faults: a secret name with ../ is refused without reading the file it points at") {

@@ -169,6 +169,12 @@ ChildOutcome run_supervised(const std::function<int()>& body, const SupervisorOp
     int code = 70;
     try {
       code = body();
+    } catch (const std::exception& e) {
+      // Say why in the output the parent keeps for its error message (e.g.
+      // the task's error document could not be staged: disk full).
+      std::fprintf(stderr, "flyte-execute: the task process failed: %s\n",
+                   redact(e.what()).c_str());
+      code = 70;
     } catch (...) {
       code = 70;
     }
