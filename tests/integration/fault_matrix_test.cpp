@@ -404,3 +404,10 @@ TEST_CASE("faults: a secret the task leaks before it crashes is masked in error.
   check_error(run, result, {"USER:SIGABRT", NON_RECOVERABLE, USER, 0, "about to abort holding"});
   CHECK_THAT(run.error().message(), Catch::Contains("about to abort holding [redacted]"));
 }
+
+TEST_CASE("faults: --in-process still turns a thrown exception into error.pb") {
+  FaultRun run;
+  run.flags = {"--in-process"};
+  auto result = run.run("fail_runtime");
+  check_error(run, result, {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "something broke"});
+}
