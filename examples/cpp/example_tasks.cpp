@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -178,7 +179,9 @@ void fail_unknown() {
 }
 FLYTE_TASK(fail_unknown);
 
-void crash_segfault() {
+// UBSan would report the null store and exit(1) first; the fixture must
+// really die of SIGSEGV, also in the sanitizer build.
+__attribute__((no_sanitize("undefined"))) void crash_segfault() {
   volatile int* volatile null_pointer = nullptr;
   *null_pointer = 1;
 }
@@ -212,6 +215,9 @@ void checkpoint_on_sigterm() {
   sigemptyset(&term);
   sigaddset(&term, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &term, nullptr);
+  // A marker for tests: from here on a SIGTERM is caught, not fatal.
+  std::fprintf(stderr, "checkpoint_on_sigterm: waiting for SIGTERM\n");
+  std::fflush(stderr);
   int signal_number = 0;
   sigwait(&term, &signal_number);
   flyte::current_context().checkpoint().write("terminated");
@@ -222,8 +228,45 @@ FLYTE_TASK(checkpoint_on_sigterm);
 /// Ignores SIGTERM and never returns: the host must escalate to SIGKILL.
 void ignore_sigterm() {
   signal(SIGTERM, SIG_IGN);
+  std::fprintf(stderr, "ignore_sigterm: ignoring SIGTERM\n");
+  std::fflush(stderr);
   for (;;) pause();
 }
 FLYTE_TASK(ignore_sigterm);
+
+/// Dies by SIGKILL, as a task the OOM killer picks would.
+void kill_self() {
+  raise(SIGKILL);
+}
+FLYTE_TASK(kill_self);
+
+/// Reads the secret planted/value and prints it every careless way a task
+/// might, then fails with it in the message: the host must mask it everywhere.
+void leak_secret() {
+  auto ctx = flyte::current_context();
+  const std::string value = ctx.secrets()["planted"]["value"];
+  std::printf("stdout: %s\n", value.c_str());
+  std::fprintf(stderr, "stderr: %s", value.c_str());  // no newline: a partial last line
+  std::fflush(nullptr);
+  ctx.log().info("log: " + value);
+  throw std::runtime_error("failed while holding " + value);
+}
+FLYTE_TASK(leak_secret, flyte::secret_request("planted", "value"));
+
+/// Prints the secret planted/value, then aborts: the host puts the task's last
+/// output lines into error.pb.
+void leak_secret_and_abort() {
+  const std::string value = flyte::current_context().secrets()["planted"]["value"];
+  std::fprintf(stderr, "about to abort holding %s\n", value.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+FLYTE_TASK(leak_secret_and_abort, flyte::secret_request("planted", "value"));
+
+/// Asks for a secret whose group climbs out of the secrets folder.
+int64_t secret_traversal() {
+  return static_cast<int64_t>(flyte::current_context().secrets()["../etc"]["passwd"].size());
+}
+FLYTE_TASK(secret_traversal, flyte::outputs("length"));
 
 FLYTE_TASK_LIBRARY();

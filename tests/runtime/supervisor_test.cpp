@@ -5,7 +5,10 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <thread>
+
+#include "flyte/context/redaction.hpp"
 
 using namespace flyte;
 using namespace std::chrono_literals;
@@ -125,4 +128,23 @@ TEST_CASE("supervisor: a child ignoring the forwarded SIGTERM is killed after th
   CHECK(outcome.killed_after_grace);
   CHECK(outcome.signal == SIGKILL);
   CHECK_THAT(outcome.describe(), Catch::Contains("grace period"));
+}
+
+TEST_CASE("supervisor: registered secret values are masked in the kept lines") {
+  register_sensitive_value("supervised-secret-42");
+  auto outcome = run_supervised(
+      [] {
+        std::printf("printed supervised-secret-42 raw\n");
+        return 0;
+      },
+      quiet());
+  clear_sensitive_values_for_testing();
+  CHECK(outcome.tail() == "printed [redacted] raw");
+}
+
+TEST_CASE("supervisor: an exception escaping the child's work is named in its output") {
+  auto outcome = run_supervised([]() -> int { throw std::runtime_error("disk is full"); }, quiet());
+  CHECK(outcome.exited);
+  CHECK(outcome.exit_code == 70);
+  CHECK_THAT(outcome.tail(), Catch::Contains("the task process failed: disk is full"));
 }

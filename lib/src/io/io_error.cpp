@@ -26,6 +26,8 @@ std::string_view hint_for(int error) {
     case ENOSPC:
     case EDQUOT:
       return "the disk or quota is full; free space or write somewhere else";
+    case EFBIG:
+      return "the file exceeds the file size limit (ulimit -f) or the file system's maximum";
     case EISDIR:
       return "the path is a folder; use a recursive (directory) operation";
     default:

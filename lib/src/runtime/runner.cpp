@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "flyte/context/injected_secrets.hpp"
 #include "flyte/context/logging.hpp"
 #include "flyte/io/atomic_write.hpp"
 #include "flyte/io/uri.hpp"
@@ -182,6 +183,11 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
       break;
   }
 
+  // Past a file size limit a write should fail with EFBIG and become a clear
+  // error, not kill us (SIGXFSZ's default) before error.pb is written. The
+  // task process inherits this.
+  std::signal(SIGXFSZ, SIG_IGN);
+
   const RunOptions& options = command.options;
   ExecutionPlan plan;
   try {
@@ -209,6 +215,10 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
     }
     return dynamic_cast<const UsageError*>(&e) ? 2 : 1;
   }
+
+  // Before the task process exists, so the relay and error.pb mask secrets the
+  // task prints or crashes with, not only those it asked the SecretsManager for.
+  register_injected_secrets(plan.secrets, process_environment());
 
   auto logger = system_logger();
   logger->info("running {}:{} ({})", plan.task.library.string(), plan.task.symbol,

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "flyte/context/redaction.hpp"
+
 namespace flyte {
 namespace {
 
@@ -50,7 +52,7 @@ class LineKeeper {
  private:
   void push(std::string line) {
     if (limit_ == 0) return;
-    lines_.push_back(std::move(line));
+    lines_.push_back(redact(line));
     while (lines_.size() > limit_) lines_.pop_front();
   }
   std::size_t limit_;
@@ -69,6 +71,39 @@ void write_all(int fd, const char* data, std::size_t size) {
     size -= static_cast<std::size_t>(n);
   }
 }
+
+// Relays one output stream of the task to ours, masking registered secret
+// values. Redaction needs whole lines (a value split across two reads would
+// slip through), so complete lines go out as they arrive and an unfinished
+// line is held until its newline, until it grows past kMaxHeld, or until the
+// stream ends.
+class RedactingRelay {
+ public:
+  explicit RedactingRelay(int fd) : fd_(fd) {}
+  void feed(const char* data, std::size_t size) {
+    held_.append(data, size);
+    const auto last_newline = held_.rfind('\n');
+    if (last_newline != std::string::npos) {
+      emit(std::string_view(held_).substr(0, last_newline + 1));
+      held_.erase(0, last_newline + 1);
+    }
+    if (held_.size() > kMaxHeld) flush();
+  }
+  void flush() {
+    emit(held_);
+    held_.clear();
+  }
+
+ private:
+  static constexpr std::size_t kMaxHeld = 16384;
+  void emit(std::string_view text) {
+    if (text.empty()) return;
+    const std::string masked = redact(text);
+    write_all(fd_, masked.data(), masked.size());
+  }
+  int fd_;
+  std::string held_;
+};
 
 }  // namespace
 
@@ -134,6 +169,12 @@ ChildOutcome run_supervised(const std::function<int()>& body, const SupervisorOp
     int code = 70;
     try {
       code = body();
+    } catch (const std::exception& e) {
+      // Say why in the output the parent keeps for its error message (e.g.
+      // the task's error document could not be staged: disk full).
+      std::fprintf(stderr, "flyte-execute: the task process failed: %s\n",
+                   redact(e.what()).c_str());
+      code = 70;
     } catch (...) {
       code = 70;
     }
@@ -152,7 +193,8 @@ ChildOutcome run_supervised(const std::function<int()>& body, const SupervisorOp
   std::optional<Clock::time_point> kill_at;
   bool child_done = false;
   int status = 0;
-  std::array<int, 2> relay_to{STDOUT_FILENO, STDERR_FILENO};
+  std::array<RedactingRelay, 2> relays{RedactingRelay(STDOUT_FILENO),
+                                       RedactingRelay(STDERR_FILENO)};
   std::array<int, 2> sources{out_pipe[0], err_pipe[0]};
 
   auto begin_termination = [&](int sig) {
@@ -193,9 +235,10 @@ ChildOutcome run_supervised(const std::function<int()>& body, const SupervisorOp
       char buffer[8192];
       const ssize_t n = ::read(sources[i], buffer, sizeof buffer);
       if (n > 0) {
-        if (options.relay_output) write_all(relay_to[i], buffer, static_cast<std::size_t>(n));
+        if (options.relay_output) relays[i].feed(buffer, static_cast<std::size_t>(n));
         keeper.feed(i, buffer, static_cast<std::size_t>(n));
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        if (options.relay_output) relays[i].flush();
         ::close(sources[i]);
         sources[i] = -1;
       }
@@ -234,8 +277,10 @@ ChildOutcome run_supervised(const std::function<int()>& body, const SupervisorOp
     }
   }
 
-  for (int fd : sources) {
-    if (fd >= 0) ::close(fd);
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (sources[i] < 0) continue;
+    if (options.relay_output) relays[i].flush();
+    ::close(sources[i]);
   }
   ::close(signal_fd);
   ::sigprocmask(SIG_SETMASK, &original, nullptr);

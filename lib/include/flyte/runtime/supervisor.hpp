@@ -4,7 +4,10 @@
 /// the task does (segfault, abort, exit(), SIGKILL by the OOM killer, hang) the
 /// parent survives to say what happened. The parent:
 ///   - relays the child's stdout/stderr to its own, keeping the last lines of
-///     both for the error message;
+///     both for the error message; both pass through redact() (flyte/context/
+///     redaction.hpp), so register secret values before calling. The relay
+///     is line-buffered: an unfinished line is held until its newline (at
+///     most 16 KiB), so a value cannot be split across two writes;
 ///   - forwards SIGTERM/SIGINT to the child, gives it `grace_period` to save a
 ///     checkpoint and exit, then SIGKILLs it (Kubernetes sends SIGTERM and
 ///     SIGKILLs the pod after its own grace period: keep ours shorter);
