@@ -67,3 +67,15 @@ TEST_CASE("exit code after a failure follows FLYTE_FAIL_ON_ERROR in containers")
   }
   CHECK(exit_code_after_failure(env_from_map({}), true) == 1);
 }
+
+TEST_CASE("error documents hold valid UTF-8 whatever bytes the message had") {
+  const auto when = std::chrono::system_clock::now();
+  const std::string bad = std::string("bad \xff\xfe input \xc3") + " caf\xc3\xa9 \xed\xa0\x80 end";
+  auto doc = make_error_document(TaskFailure::user(bad), "", when);
+  CHECK(doc.error().message() ==
+        "bad \xEF\xBF\xBD\xEF\xBF\xBD input \xEF\xBF\xBD caf\xc3\xa9 "
+        "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end");
+  flyteidl::core::ErrorDocument parsed;
+  CHECK(parsed.ParseFromString(doc.SerializeAsString()));
+  CHECK(parsed.error().message() == doc.error().message());
+}

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <random>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <google/protobuf/util/time_util.h>
@@ -11,14 +13,55 @@
 #include "flyteidl/core/errors.pb.h"
 
 namespace flyte {
+namespace {
+
+// protobuf string fields must hold UTF-8, and the engine (Go) rejects a file
+// that does not. Messages carry user text (exception messages, --input
+// values) of any encoding: invalid sequences become U+FFFD.
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    std::uint32_t min = 0;
+    if (c < 0x80)
+      length = 1;
+    else if ((c & 0xE0) == 0xC0)
+      length = 2, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+      length = 3, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+      length = 4, min = 0x10000;
+    bool ok = length > 0 && i + length <= text.size();
+    std::uint32_t code = length == 1 ? c : (c & (0x7F >> length));
+    for (std::size_t k = 1; ok && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      ok = (next & 0xC0) == 0x80;
+      code = (code << 6) | (next & 0x3F);
+    }
+    ok = ok && code >= min && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+    if (ok) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 flyteidl::core::ErrorDocument make_error_document(const TaskFailure& failure,
                                                   const std::string& worker,
                                                   std::chrono::system_clock::time_point when) {
   flyteidl::core::ErrorDocument document;
   auto* error = document.mutable_error();
-  error->set_code(failure.code);
-  error->set_message(redact(failure.message));
+  error->set_code(valid_utf8(failure.code));
+  error->set_message(valid_utf8(redact(failure.message)));
   error->set_kind(failure.kind == ErrorKind::RECOVERABLE
                       ? flyteidl::core::ContainerError::RECOVERABLE
                       : flyteidl::core::ContainerError::NON_RECOVERABLE);
