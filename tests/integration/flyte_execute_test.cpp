@@ -394,3 +394,37 @@ TEST_CASE("e2e: a retried attempt resumes from the previous attempt's checkpoint
   REQUIRE(result.exit_code == 0);
   CHECK(second.read_outputs().literals().at("ran").scalar().primitive().integer() == 3);
 }
+
+TEST_CASE("e2e: output metadata a task adds is attached to its output literal") {
+  ContainerRun run(R"(literals { key: "n" value { scalar { primitive { integer: 4 } } } })");
+  auto result = run_flyte(run.args("emit_stats"));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto outputs = run.read_outputs();
+  const auto& n = outputs.literals().at("n");
+  CHECK(n.scalar().primitive().integer() == 4);
+  CHECK(n.metadata().at("source") == "emit_stats");
+}
+
+TEST_CASE("e2e: --inputs-json takes a YAML or JSON file typed by the interface") {
+  ScopedTempDir dir("flyte-inputs-file");
+  write_text(dir / "inputs.yaml", "parts:\n  - x\n  - y\nseparator: \"+\"\n");
+  auto yaml = run_flyte({"--task", example_lib("example_tasks") + ":concat", "--inputs-json",
+                         (dir / "inputs.yaml").string()});
+  INFO(yaml.err);
+  REQUIRE(yaml.exit_code == 0);
+  CHECK(nlohmann::json::parse(yaml.out) == nlohmann::json{{"joined", "x+y"}});
+
+  write_text(dir / "inputs.json", R"({"when": "2024-05-01T12:00:00Z", "by": "90s"})");
+  auto json = run_flyte({"--task", example_lib("example_tasks") + ":shift", "--inputs-json",
+                         (dir / "inputs.json").string()});
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  CHECK(nlohmann::json::parse(json.out) == nlohmann::json{{"shifted", "2024-05-01T12:01:30Z"}});
+
+  write_text(dir / "bad.yaml", "parts: [x\n");
+  auto bad = run_flyte({"--task", example_lib("example_tasks") + ":concat", "--inputs-json",
+                        (dir / "bad.yaml").string()});
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Catch::Contains("bad.yaml") && Catch::Contains("line"));
+}

@@ -99,7 +99,9 @@ ValueMap local_inputs(const ExecutionPlan& plan, const TaskInterface& interface)
                     declared.empty() ? "none" : declared))};
   };
   if (plan.options.inputs_file) {
-    for (const auto& [name, json] : read_inputs_file(*plan.options.inputs_file).items()) {
+    // Keep the document alive: items() only views it.
+    const nlohmann::json document = read_inputs_file(*plan.options.inputs_file);
+    for (const auto& [name, json] : document.items()) {
       values[name] = value_from_json(json, known(name), fmt::format("input '{}'", name));
     }
   }
