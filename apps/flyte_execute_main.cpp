@@ -9,7 +9,9 @@
 #if defined(__SANITIZE_ADDRESS__)
 // ASan builds only: LeakSanitizer crashes at exit once a dlopened library has
 // used a thread_local (google/sanitizers#1322); task libraries do.
-extern "C" const char* __asan_default_options() { return "intercept_tls_get_addr=0"; }
+extern "C" const char* __asan_default_options() {
+  return "intercept_tls_get_addr=0";
+}
 #endif
 
 int main(int argc, char** argv) {

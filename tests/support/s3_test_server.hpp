@@ -28,7 +28,8 @@ inline std::string s3_test_endpoint() {
   if (endpoint == nullptr || *endpoint == '\0') {
     FAIL(
         "FLYTE_TEST_S3_ENDPOINT is not set: the S3 tests need the S3 server that scripts/test.sh "
-        "starts. Run them with `scripts/test.sh -R '[Ss]3'` (or start one with `scripts/s3-server.sh "
+        "starts. Run them with `scripts/test.sh -R '[Ss]3'` (or start one with "
+        "`scripts/s3-server.sh "
         "start` and export FLYTE_TEST_S3_ENDPOINT=$(cat build/s3-server/url))");
   }
   return endpoint;

@@ -133,8 +133,7 @@ void publish(const ExecutionPlan& plan, const std::string& document) {
   }
   files.push_back(staged / document);
   for (const auto& file : files) {
-    plan.file_access->put(file,
-                          join_uri(plan.output_prefix, {file.filename().string()}));
+    plan.file_access->put(file, join_uri(plan.output_prefix, {file.filename().string()}));
   }
 }
 
@@ -150,8 +149,7 @@ int list_tasks(const std::string& library_path, std::ostream& out) {
 int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::ostream& err) {
   if (!plan.container_run) {
     err << "flyte-execute: task failed: " << failure.code << ": " << failure.message << "\n"
-        << "  error document: "
-        << join_uri(plan.output_prefix, {plan.error_file_name}) << "\n";
+        << "  error document: " << join_uri(plan.output_prefix, {plan.error_file_name}) << "\n";
   }
   return exit_code_after_failure(plan.env, !plan.container_run);
 }
