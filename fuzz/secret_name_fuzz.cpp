@@ -101,7 +101,7 @@ void remove_fixture() {
 // The rule of validate_secret_name_part, restated independently.
 bool part_is_invalid(std::string_view part, bool required) {
   if (part.empty()) return required;
-  if (part.front() == '.') return true;
+  if (part == ".") return true;  // the folder itself; a leading '.' (.dockerconfigjson) is fine
   if (part.find("..") != std::string_view::npos) return true;
   for (const char c : part) {
     const auto byte = static_cast<unsigned char>(c);

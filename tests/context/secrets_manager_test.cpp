@@ -179,7 +179,8 @@ TEST_CASE("path tricks in group, key or group_version are rejected before any en
       {"a\\b", "key", "", "group", "'\\'"},
       {std::string("a\0b", 3), "key", "", "group", "NUL"},
       {"", "key", "", "group", "empty"},
-      {".hidden", "key", "", "group", "'.'"},
+      {".", "key", "", "group", "'.'"},
+      {"group", ".", "", "key", "'.'"},
       {"group", "..", "", "key", "'.'"},
       {"group", "../../key", "", "key", "'.'"},
       {"group", "a..b", "", "key", "'..'"},
@@ -207,6 +208,22 @@ TEST_CASE("path tricks in group, key or group_version are rejected before any en
   // The NUL byte is shown escaped, not cutting the message.
   CHECK_THAT(error_text([&] { secrets.get(std::string("a\0b", 3), "key"); }),
              Catch::Contains("\"a\\x00b\""));
+}
+
+TEST_CASE(
+    "keys starting with a dot, like Kubernetes' .dockerconfigjson, resolve from file and env") {
+  TempDir dir;
+  dir.write("registry/.dockerconfigjson", "{\"auths\": {}}");
+  const SecretsManager from_file(config_in(dir), false, env_from_map({}));
+  CHECK(from_file.get_secrets_file("registry", ".dockerconfigjson") ==
+        dir.path() / "registry" / ".dockerconfigjson");
+  CHECK(from_file.get("registry", ".dockerconfigjson") == "{\"auths\": {}}");
+
+  const SecretsManager from_env(config_in(dir), false,
+                                env_from_map({{"_FSEC_REGISTRY_.DOCKERCONFIGJSON", "from-env"}}));
+  CHECK(from_env.get_secrets_env_var("registry", ".dockerconfigjson") ==
+        "_FSEC_REGISTRY_.DOCKERCONFIGJSON");
+  CHECK(from_env.get("registry", ".dockerconfigjson") == "from-env");
 }
 
 TEST_CASE("secrets[\"group\"][\"key\"] is get(group, key)") {

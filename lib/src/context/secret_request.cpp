@@ -52,7 +52,10 @@ void validate_secret_name_part(std::string_view field, std::string_view value, b
     if (required) fail("it must not be empty");
     return;
   }
-  if (value.front() == '.') fail("it must not start with '.'");
+  // A leading '.' is allowed: Kubernetes secret keys such as `.dockerconfigjson`
+  // are real. A lone "." would name the group folder itself, and ".." is
+  // refused below, so no name can leave its folder.
+  if (value == ".") fail("it must not be '.' (that is the folder itself)");
   if (value.find("..") != std::string_view::npos) fail("it must not contain '..'");
   if (value.find('/') != std::string_view::npos) fail("it must not contain '/'");
   if (value.find('\\') != std::string_view::npos) fail("it must not contain '\\'");

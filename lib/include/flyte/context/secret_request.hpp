@@ -56,10 +56,12 @@ struct SecretRequest {
 
 /// Rejects a group, key or group_version that could escape the secrets
 /// directory or forge an env var name: empty (when `required`), containing
-/// `/`, `\`, `..`, `=`, a NUL byte or another control character, or starting
-/// with `.`. `field` ("group", "key", "group_version") names the part in the
-/// message. Throws SecretsError; the value is quoted with control bytes
-/// escaped, since these are names, not secrets.
+/// `/`, `\`, `..`, `=`, a NUL byte or another control character, or exactly
+/// `.` (the folder itself). A leading dot is allowed: Kubernetes secret keys
+/// such as `.dockerconfigjson` exist. `field` ("group", "key",
+/// "group_version") names the part in the message. Throws SecretsError; the
+/// value is quoted with control bytes escaped, since these are names, not
+/// secrets.
 void validate_secret_name_part(std::string_view field, std::string_view value, bool required);
 
 /// True for names matching `^[A-Z_][A-Z0-9_]*$` (flytekit's rule for env_var).
