@@ -61,6 +61,17 @@ void sync_file(const fs::path& path) {
   if (rc != 0) throw io_error_from_errno("cannot flush to disk", path, error);
 }
 
+// Asks the kernel to start writing the file's dirty pages now, without
+// waiting. Issued right after each copy, the device works while the next file
+// is copied, so the fsync pass before publication mostly finds clean pages.
+// Only a hint: where it is not supported the fsync pass does all the work.
+void start_writeback(const fs::path& path) noexcept {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  ::close(fd);
+}
+
 void remove_quietly(const fs::path& path) noexcept {
   std::error_code ec;
   fs::remove_all(path, ec);
@@ -266,6 +277,7 @@ void LocalStorage::replace_directory(const fs::path& local_dir, const std::strin
       auto to = generation / fs::path(file);
       create_folders(to.parent_path());
       copy_file_atomically(local_dir / fs::path(file), to, Durability::ATOMIC_ONLY);
+      start_writeback(to);
       // Every folder between the file and the generation holds a new entry.
       for (auto folder = to.parent_path(); folder != generation; folder = folder.parent_path()) {
         folders.insert(folder);
