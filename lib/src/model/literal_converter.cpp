@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -221,9 +222,20 @@ struct Decoder {
       }
       case fc::LiteralType::kMapValueType: {
         if (!literal.has_map()) fail_decode(where, type, literal_kind(literal));
+        // In key order, not protobuf's (per-instance, randomly seeded) hash
+        // order: when several entries fail, the error names the same one on
+        // every run, and on the wire path (literal_wire.hpp) too.
+        const auto& entries = literal.map().literals();
+        std::vector<const pb::Map<std::string, fc::Literal>::value_type*> sorted;
+        sorted.reserve(entries.size());
+        for (const auto& item : entries) sorted.push_back(&item);
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const auto* a, const auto* b) { return a->first < b->first; });
         Value::Map map;
-        for (const auto& [key, item] : literal.map().literals()) {
-          map.emplace(key, decode(item, type.map_value_type(), where.at(key), false));
+        for (const auto* item : sorted) {
+          map.emplace_hint(
+              map.end(), item->first,
+              decode(item->second, type.map_value_type(), where.at(item->first), false));
         }
         return map;
       }
