@@ -759,12 +759,16 @@ ValueMap from_literal_map(const fc::LiteralMap& literals, const VariableTypes& t
     }
     out.emplace(name, from_literal(found->second, type, name, role, fetch));
   }
+  // The first undeclared name in key order: protobuf's map order is randomly
+  // seeded per instance, and the message must not change between runs.
+  const std::string* undeclared = nullptr;
   for (const auto& [name, literal] : map) {
-    if (out.find(name) == out.end()) {
-      throw ModelError("the literal map holds " + std::string(role) + " '" + name +
-                       "', which the task interface does not declare (" + std::string(role) +
-                       "s: " + joined_names(types) + ")");
-    }
+    if (out.find(name) == out.end() && (!undeclared || name < *undeclared)) undeclared = &name;
+  }
+  if (undeclared) {
+    throw ModelError("the literal map holds " + std::string(role) + " '" + *undeclared +
+                     "', which the task interface does not declare (" + std::string(role) +
+                     "s: " + joined_names(types) + ")");
   }
   return out;
 }
