@@ -11,6 +11,12 @@
 // the round trip must be stable: decode(encode(v)) encodes to the same
 // literal again (compared with MessageDifferencer, NaN equal to NaN), and the
 // encoded literal must survive serialization (what outputs.pb needs).
+//
+// The wire codec (literal_wire.hpp, what the runtime uses) is checked
+// against that message path on every input: decode_literal_map(bytes) must
+// give the same values, the same error message, or WireFormatError exactly
+// when protobuf rejects the bytes; encode_literal_map must parse to what
+// to_literal_map builds.
 #include <google/protobuf/util/field_comparator.h>
 #include <google/protobuf/util/message_differencer.h>
 
@@ -18,11 +24,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/literal_converter.hpp"
+#include "flyte/model/literal_wire.hpp"
 
 namespace {
 
@@ -104,12 +113,74 @@ void check_round_trip(const flyte::Value& value, const flyteidl::core::LiteralTy
   }
 }
 
+// The wire path against the message path for one interface: same values
+// (compared through their encoding, so NaN equals NaN) or the same error;
+// and the wire encoding of the values parses to the message encoding.
+void check_wire_path(std::string_view bytes, bool parsed, const LiteralMap& literals,
+                     const flyte::VariableTypes& types) {
+  std::optional<flyte::ValueMap> expected;
+  std::string expected_error;
+  if (parsed) {
+    try {
+      expected = flyte::from_literal_map(literals, types);
+    } catch (const flyte::ModelError& e) {
+      expected_error = e.what();
+    }
+  }
+  std::optional<flyte::ValueMap> actual;
+  try {
+    actual = flyte::decode_literal_map(bytes, types);
+  } catch (const flyte::WireFormatError& e) {
+    if (parsed) fail("the wire path rejects bytes protobuf parses", e.what());
+    return;
+  } catch (const flyte::ModelError& e) {
+    if (!parsed) fail("the wire path reads bytes protobuf rejects", e.what());
+    if (expected) fail("the wire path fails where the message path decodes", e.what());
+    if (expected_error != e.what()) {
+      fail("the two paths fail differently", expected_error + "\n---\n" + e.what());
+    }
+    return;
+  }
+  if (!parsed) fail("the wire path decodes bytes protobuf rejects", "");
+  if (!expected) fail("the wire path decodes what the message path rejects", expected_error);
+  LiteralMap from_messages, from_wire;
+  try {
+    from_messages = flyte::to_literal_map(*expected, types, "input");
+    from_wire = flyte::to_literal_map(*actual, types, "input");
+  } catch (const flyte::ModelError& e) {
+    fail("a decoded map does not encode", e.what());
+  }
+  if (!same_literal(from_messages, from_wire)) {
+    fail("the two paths decode different values",
+         from_messages.DebugString() + "---\n" + from_wire.DebugString());
+  }
+  LiteralMap wire_encoded;
+  if (!wire_encoded.ParseFromString(flyte::encode_literal_map(*actual, types, "input"))) {
+    fail("the wire encoding does not parse", from_messages.DebugString());
+  }
+  if (!same_literal(wire_encoded, from_messages)) {
+    fail("the wire encoding differs from the message encoding",
+         wire_encoded.DebugString() + "---\n" + from_messages.DebugString());
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   LiteralMap literals;
-  if (!literals.ParseFromArray(data, static_cast<int>(size))) return 0;
+  const bool parsed = literals.ParseFromArray(data, static_cast<int>(size));
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   const auto& types = interface_types();
+  // The full interface, and the subset of it the bytes name (when they parse).
+  check_wire_path(bytes, parsed, literals, types);
+  if (!parsed) return 0;
+  {
+    flyte::VariableTypes named;
+    for (const auto& [name, type] : types) {
+      if (literals.literals().count(name)) named.emplace_back(name, type);
+    }
+    check_wire_path(bytes, parsed, literals, named);
+  }
 
   // One literal at a time, so inputs that hold only some of the names still
   // reach the decoder for each type.

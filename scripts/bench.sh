@@ -89,6 +89,8 @@ awk -F, '
   END {
     base["literal_int_collection_converter"] = "literal_int_collection_protobuf"
     base["literal_string_map_converter"] = "literal_string_map_protobuf"
+    base["literal_int_collection_message_path"] = "literal_int_collection_protobuf"
+    base["literal_string_map_message_path"] = "literal_string_map_protobuf"
     base["checkpoint_save"] = "cp_r"
     base["checkpoint_restore"] = "cp_r"
     base["checkpoint_save_restore"] = "cp_r_twice"

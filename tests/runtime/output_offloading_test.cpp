@@ -60,3 +60,40 @@ TEST_CASE("an output at or above the maximum is an error naming it and the sizes
                                           }),
                     Catch::Contains("output 'huge' is too large") && Catch::Contains("4000 bytes"));
 }
+
+TEST_CASE("serialized outputs are offloaded by byte size exactly as messages are") {
+  flyteidl::core::LiteralType type;
+  type.set_simple(flyteidl::core::STRING);
+  for (const std::uint64_t min_bytes : {0u, 12u, 13u, 1000u, 2003u, 2004u, 5000u}) {
+    INFO("min_bytes " << min_bytes);
+    flyteidl::core::LiteralMap messages;
+    (*messages.mutable_literals())["small"] = string_literal(10);
+    (*messages.mutable_literals())["big"] = string_literal(2000);
+    std::vector<std::pair<std::string, std::string>> serialized{
+        {"small", messages.literals().at("small").SerializeAsString()},
+        {"big", messages.literals().at("big").SerializeAsString()}};
+    std::map<std::string, std::string> stored_messages, stored_serialized;
+    offload_large_outputs(messages, {min_bytes, std::nullopt}, {{"big", type}},
+                          [&](const std::string& file, const std::string& bytes) {
+                            stored_messages[file] = bytes;
+                            return "s3://bucket/out/" + file;
+                          });
+    offload_large_outputs(serialized, {min_bytes, std::nullopt}, {{"big", type}},
+                          [&](const std::string& file, const std::string& bytes) {
+                            stored_serialized[file] = bytes;
+                            return "s3://bucket/out/" + file;
+                          });
+    CHECK(stored_serialized == stored_messages);
+    for (const auto& [name, bytes] : serialized) {
+      CHECK(bytes == messages.literals().at(name).SerializeAsString());
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> huge{
+      {"huge", string_literal(5000).SerializeAsString()}};
+  CHECK_THROWS_WITH(offload_large_outputs(huge, {1000, 4000}, {},
+                                          [](const std::string&, const std::string&) {
+                                            FAIL("nothing may be stored");
+                                            return std::string();
+                                          }),
+                    Catch::Contains("output 'huge' is too large") && Catch::Contains("4000 bytes"));
+}

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -221,9 +222,20 @@ struct Decoder {
       }
       case fc::LiteralType::kMapValueType: {
         if (!literal.has_map()) fail_decode(where, type, literal_kind(literal));
+        // In key order, not protobuf's (per-instance, randomly seeded) hash
+        // order: when several entries fail, the error names the same one on
+        // every run, and on the wire path (literal_wire.hpp) too.
+        const auto& entries = literal.map().literals();
+        std::vector<const pb::Map<std::string, fc::Literal>::value_type*> sorted;
+        sorted.reserve(entries.size());
+        for (const auto& item : entries) sorted.push_back(&item);
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const auto* a, const auto* b) { return a->first < b->first; });
         Value::Map map;
-        for (const auto& [key, item] : literal.map().literals()) {
-          map.emplace(key, decode(item, type.map_value_type(), where.at(key), false));
+        for (const auto* item : sorted) {
+          map.emplace_hint(
+              map.end(), item->first,
+              decode(item->second, type.map_value_type(), where.at(item->first), false));
         }
         return map;
       }
@@ -747,12 +759,16 @@ ValueMap from_literal_map(const fc::LiteralMap& literals, const VariableTypes& t
     }
     out.emplace(name, from_literal(found->second, type, name, role, fetch));
   }
+  // The first undeclared name in key order: protobuf's map order is randomly
+  // seeded per instance, and the message must not change between runs.
+  const std::string* undeclared = nullptr;
   for (const auto& [name, literal] : map) {
-    if (out.find(name) == out.end()) {
-      throw ModelError("the literal map holds " + std::string(role) + " '" + name +
-                       "', which the task interface does not declare (" + std::string(role) +
-                       "s: " + joined_names(types) + ")");
-    }
+    if (out.find(name) == out.end() && (!undeclared || name < *undeclared)) undeclared = &name;
+  }
+  if (undeclared) {
+    throw ModelError("the literal map holds " + std::string(role) + " '" + *undeclared +
+                     "', which the task interface does not declare (" + std::string(role) +
+                     "s: " + joined_names(types) + ")");
   }
   return out;
 }

@@ -28,6 +28,37 @@ OffloadThresholds OffloadThresholds::from_env(const EnvLookup& env) {
   return {mib_from_env(env, "_F_L_MIN_SIZE_MB"), mib_from_env(env, "_F_L_MAX_SIZE_MB")};
 }
 
+namespace {
+
+void check_offload_limit(const std::string& name, std::uint64_t size,
+                         const OffloadThresholds& thresholds) {
+  if (thresholds.max_bytes && size >= *thresholds.max_bytes) {
+    throw std::runtime_error(
+        fmt::format("output '{}' is too large to be offloaded: it is {} bytes and the limit "
+                    "(_F_L_MAX_SIZE_MB) is {} bytes",
+                    name, size, *thresholds.max_bytes));
+  }
+}
+
+flyteidl::core::Literal offloaded_pointer(
+    const std::string& name, const std::string& uri, std::uint64_t size,
+    const std::map<std::string, flyteidl::core::LiteralType>& declared_types) {
+  flyteidl::core::Literal pointer;
+  auto* metadata = pointer.mutable_offloaded_metadata();
+  metadata->set_uri(uri);
+  metadata->set_size_bytes(size);
+  if (auto it = declared_types.find(name); it != declared_types.end()) {
+    *metadata->mutable_inferred_type() = it->second;
+  }
+  return pointer;
+}
+
+std::string offloaded_file_name(const std::string& name) {
+  return name + "_offloaded_metadata.pb";
+}
+
+}  // namespace
+
 void offload_large_outputs(flyteidl::core::LiteralMap& outputs, const OffloadThresholds& thresholds,
                            const std::map<std::string, flyteidl::core::LiteralType>& declared_types,
                            const OffloadStore& store) {
@@ -35,21 +66,23 @@ void offload_large_outputs(flyteidl::core::LiteralMap& outputs, const OffloadThr
   for (auto& [name, literal] : *outputs.mutable_literals()) {
     const std::uint64_t size = literal.ByteSizeLong();
     if (size < *thresholds.min_bytes) continue;
-    if (thresholds.max_bytes && size >= *thresholds.max_bytes) {
-      throw std::runtime_error(
-          fmt::format("output '{}' is too large to be offloaded: it is {} bytes and the limit "
-                      "(_F_L_MAX_SIZE_MB) is {} bytes",
-                      name, size, *thresholds.max_bytes));
-    }
-    const std::string uri = store(name + "_offloaded_metadata.pb", literal.SerializeAsString());
-    flyteidl::core::Literal pointer;
-    auto* metadata = pointer.mutable_offloaded_metadata();
-    metadata->set_uri(uri);
-    metadata->set_size_bytes(size);
-    if (auto it = declared_types.find(name); it != declared_types.end()) {
-      *metadata->mutable_inferred_type() = it->second;
-    }
-    literal = std::move(pointer);
+    check_offload_limit(name, size, thresholds);
+    const std::string uri = store(offloaded_file_name(name), literal.SerializeAsString());
+    literal = offloaded_pointer(name, uri, size, declared_types);
+  }
+}
+
+void offload_large_outputs(std::vector<std::pair<std::string, std::string>>& outputs,
+                           const OffloadThresholds& thresholds,
+                           const std::map<std::string, flyteidl::core::LiteralType>& declared_types,
+                           const OffloadStore& store) {
+  if (!thresholds.min_bytes) return;
+  for (auto& [name, bytes] : outputs) {
+    const std::uint64_t size = bytes.size();
+    if (size < *thresholds.min_bytes) continue;
+    check_offload_limit(name, size, thresholds);
+    const std::string uri = store(offloaded_file_name(name), bytes);
+    bytes = offloaded_pointer(name, uri, size, declared_types).SerializeAsString();
   }
 }
 

@@ -21,6 +21,7 @@
 #include "flyte/context/sync_checkpoint.hpp"
 #include "flyte/io/atomic_write.hpp"
 #include "flyte/io/uri.hpp"
+#include "flyte/model/literal_wire.hpp"
 #include "flyte/model/value_json.hpp"
 #include "flyte/runtime/array_inputs.hpp"
 #include "flyte/runtime/error_document.hpp"
@@ -142,16 +143,12 @@ ValueMap container_inputs(const ExecutionPlan& plan, const TaskInterface& interf
     throw Failed{TaskFailure::system(
         fmt::format("cannot read inputs from {}: {}", *plan.options.inputs, e.what()))};
   }
-  flyteidl::core::LiteralMap literals;
-  if (!literals.ParseFromString(bytes)) {
-    throw Failed{TaskFailure::conversion(
+  auto not_a_literal_map = [&] {
+    return Failed{TaskFailure::conversion(
         fmt::format("inputs at {} ({} bytes) are not a valid flyteidl.core.LiteralMap: the file is "
                     "truncated or not an inputs.pb",
                     *plan.options.inputs, bytes.size()))};
-  }
-  if (plan.array_index) {
-    literals = select_array_element(literals, interface.input_type_map(), *plan.array_index);
-  }
+  };
   auto fetch = [&](const std::string& uri) {
     flyteidl::core::Literal literal;
     if (!literal.ParseFromString(plan.file_access->read_bytes(uri))) {
@@ -159,6 +156,18 @@ ValueMap container_inputs(const ExecutionPlan& plan, const TaskInterface& interf
     }
     return literal;
   };
+  if (!plan.array_index) {
+    // Straight from the bytes to values (bench/README.md, "Literal conversion").
+    try {
+      return decode_literal_map(bytes, interface.inputs, fetch, "input");
+    } catch (const WireFormatError&) {
+      throw not_a_literal_map();
+    }
+  }
+  // Array tasks select each input's element on the message first.
+  flyteidl::core::LiteralMap literals;
+  if (!literals.ParseFromString(bytes)) throw not_a_literal_map();
+  literals = select_array_element(literals, interface.input_type_map(), *plan.array_index);
   return from_literal_map(literals, interface.inputs, fetch, "input");
 }
 
@@ -178,12 +187,18 @@ std::shared_ptr<StatsClient> make_stats(const ExecutionPlan& plan) {
       plan.stats, id.task_id.project, id.task_id.domain, id.task_id.name, tags));
 }
 
-void attach_output_metadata(flyteidl::core::LiteralMap& outputs,
+// Appends each output's metadata as serialized Literal.metadata entries; as
+// with `literal.mutable_metadata()[key] = value`, a later value for a key
+// replaces an earlier one (deduplicated here, so byte sizes stay exact for
+// offloading).
+void attach_output_metadata(std::vector<EncodedLiteral>& outputs,
                             const OutputMetadataTracker& tracker) {
-  for (const auto& [name, metadata] : tracker.all()) {
-    auto it = outputs.mutable_literals()->find(name);
-    if (it == outputs.mutable_literals()->end()) continue;
-    auto& target = *it->second.mutable_metadata();
+  const auto all = tracker.all();
+  for (auto& [name, bytes] : outputs) {
+    const auto found = all.find(name);
+    if (found == all.end()) continue;
+    const OutputMetadata& metadata = found->second;
+    std::map<std::string, std::string> target;
     const auto& artifact = metadata.artifact;
     if (!artifact.name.empty()) {
       target["artifact"] = fmt::format("{}/{}/{}:{}", artifact.project, artifact.domain,
@@ -195,6 +210,7 @@ void attach_output_metadata(flyteidl::core::LiteralMap& outputs,
     for (const auto& item : metadata.additional_items) {
       target[item->name()] = redact(item->serialize_to_string());
     }
+    for (const auto& [key, value] : target) append_literal_metadata(bytes, key, value);
   }
 }
 
@@ -314,11 +330,11 @@ int execute_task(const ExecutionPlan& plan) {
     }
     if (failure) throw Failed{*failure};
 
-    flyteidl::core::LiteralMap outputs;
+    std::vector<EncodedLiteral> outputs;
     ValueMap values;
     try {
       values = call.finish_outputs();
-      outputs = to_literal_map(values, interface.outputs, "output");
+      outputs = encode_literals(values, interface.outputs, "output");
       attach_output_metadata(outputs, *tracker);
       offload_large_outputs(outputs, plan.offload, interface.output_type_map(),
                             [&](const std::string& file, const std::string& bytes) {
@@ -336,7 +352,7 @@ int execute_task(const ExecutionPlan& plan) {
       stage_file(plan, "outputs.json", printed.dump(2) + "\n");
     }
     stage_decks();
-    stage_file(plan, "outputs.pb", outputs.SerializeAsString());
+    stage_file(plan, "outputs.pb", frame_literal_map(outputs));
     return 0;
   } catch (const Failed& failed) {
     stage_decks();

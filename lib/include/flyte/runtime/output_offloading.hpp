@@ -9,6 +9,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "flyte/context/env_lookup.hpp"
 
@@ -38,6 +40,15 @@ using OffloadStore =
 /// output reaches max_bytes. `declared_types` gives inferred_type; an output
 /// without a declared type gets an empty one.
 void offload_large_outputs(flyteidl::core::LiteralMap& outputs, const OffloadThresholds& thresholds,
+                           const std::map<std::string, flyteidl::core::LiteralType>& declared_types,
+                           const OffloadStore& store);
+
+/// The same on serialized outputs (name -> Literal bytes, as
+/// literal_wire.hpp's `encode_literals` gives them): sizes are byte sizes of
+/// the serialized literals, which is what `ByteSizeLong` would report for the
+/// parsed message. Outputs are checked in the order given.
+void offload_large_outputs(std::vector<std::pair<std::string, std::string>>& outputs,
+                           const OffloadThresholds& thresholds,
                            const std::map<std::string, flyteidl::core::LiteralType>& declared_types,
                            const OffloadStore& store);
 
