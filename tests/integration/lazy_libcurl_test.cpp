@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "flyteidl/core/errors.pb.h"
 #include "flyteidl/core/literals.pb.h"
 #include "integration/run_binary.hpp"
 #include "support/scoped_temp_dir.hpp"
@@ -71,10 +72,17 @@ TEST_CASE(
                                                 {"FLYTE_AWS_ACCESS_KEY_ID", "test-key"},
                                                 {"FLYTE_AWS_SECRET_ACCESS_KEY", "test-secret"}});
   INFO("stdout: " << result.out << "\nstderr: " << result.err);
-  CHECK(result.exit_code != 0);
-  CHECK_THAT(result.err, Catch::Contains(inputs));
-  CHECK_THAT(result.err, Catch::Contains(std::string("cannot load libcurl '") + kMissingCurl));
-  CHECK_THAT(result.err, Catch::Contains("apt-get install libcurl4"));
-  CHECK_THAT(result.err, !Catch::Contains("test-secret"));
+  // As for any system error in a container run: logged, and error.pb (on the
+  // local output prefix) tells the engine; no outputs.pb.
   CHECK_FALSE(fs::exists(dir / "out" / "outputs.pb"));
+  flyteidl::core::ErrorDocument doc;
+  REQUIRE(doc.ParseFromString(read_text(dir / "out" / "error.pb")));
+  const std::string& message = doc.error().message();
+  CHECK(doc.error().origin() == flyteidl::core::ExecutionError::SYSTEM);
+  for (const std::string& text : {message, result.err}) {
+    CHECK_THAT(text, Catch::Contains(inputs));
+    CHECK_THAT(text, Catch::Contains(std::string("cannot load libcurl '") + kMissingCurl));
+    CHECK_THAT(text, Catch::Contains("apt-get install libcurl4"));
+    CHECK_THAT(text, !Catch::Contains("test-secret"));
+  }
 }
