@@ -10,12 +10,12 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "flyte/io/atomic_write.hpp"
+#include "flyte/io/curl_library.hpp"
 #include "flyte/io/uri.hpp"
 
 namespace flyte {
@@ -26,11 +26,6 @@ constexpr std::uint64_t kMinPartSize = 5ull << 20;
 constexpr std::uint64_t kMaxParts = 10000;
 /// Error bodies are small XML documents; more than this is not worth keeping.
 constexpr std::size_t kMaxErrorBody = 64 * 1024;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -181,10 +176,12 @@ std::string folder_key(std::string key) {
 }
 
 struct CurlDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  const CurlLibrary* curl;
+  void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  const CurlLibrary* curl;
+  void operator()(curl_slist* list) const { curl->slist_free_all(list); }
 };
 
 bool retryable_curl_code(CURLcode code) {
@@ -240,7 +237,6 @@ struct S3Storage::Response {
 };
 
 S3Storage::S3Storage(S3Config config) : config_(std::move(config)) {
-  global_init();
   if (config_.region.empty()) {
     throw std::invalid_argument(
         "S3 config: region is empty; set storage.connection.region or AWS_REGION (e.g. us-east-1)");
@@ -412,7 +408,16 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
                                             bool& retryable) const {
   retryable = false;
   curl_failure.clear();
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  // libcurl is loaded here, on the first request, not when the backend is
+  // registered: a run that never touches s3:// never loads it.
+  const CurlLibrary* lib = nullptr;
+  try {
+    lib = &curl_library();
+  } catch (const IoError& error) {
+    throw IoError(fmt::format("S3 {} of '{}': {}", request.operation, request.uri, error.what()),
+                  request.uri);
+  }
+  std::unique_ptr<CURL, CurlDeleter> curl(lib->easy_init(), CurlDeleter{lib});
   if (!curl)
     throw IoError(
         fmt::format("S3 {} of '{}': curl_easy_init failed", request.operation, request.uri),
@@ -435,9 +440,9 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
   }
 
   const std::string url = url_for(request.bucket, request.key, request.query);
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
-  auto add_header = [&headers](const std::string& header) {
-    curl_slist* grown = curl_slist_append(headers.get(), header.c_str());
+  std::unique_ptr<curl_slist, SlistDeleter> headers(nullptr, SlistDeleter{lib});
+  auto add_header = [&headers, lib](const std::string& header) {
+    curl_slist* grown = lib->slist_append(headers.get(), header.c_str());
     if (grown == nullptr) throw std::bad_alloc();
     (void)headers.release();
     headers.reset(grown);
@@ -450,40 +455,40 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
   for (const auto& header : request.headers) add_header(header);
 
   char error_buffer[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_seconds);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &state);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &state);
+  lib->easy_setopt(h, CURLOPT_URL, url.c_str());
+  lib->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  lib->easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  lib->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_seconds);
+  lib->easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  lib->easy_setopt(h, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_seconds);
+  lib->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  lib->easy_setopt(h, CURLOPT_HEADERDATA, &state);
+  lib->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+  lib->easy_setopt(h, CURLOPT_WRITEDATA, &state);
   const std::string sigv4 = fmt::format("aws:amz:{}:s3", config_.region);
   if (!config_.access_key.empty()) {
-    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4.c_str());
-    curl_easy_setopt(h, CURLOPT_USERNAME, config_.access_key.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, config_.secret_key.c_str());
+    lib->easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4.c_str());
+    lib->easy_setopt(h, CURLOPT_USERNAME, config_.access_key.c_str());
+    lib->easy_setopt(h, CURLOPT_PASSWORD, config_.secret_key.c_str());
   }
   if (request.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    lib->easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.has_body) {
     const std::uint64_t length =
         request.body_file != nullptr ? request.body_length : request.body.size();
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(h, CURLOPT_READDATA, &state);
-    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
-    curl_easy_setopt(h, CURLOPT_SEEKDATA, &state);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
-    if (request.method != "PUT") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    lib->easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    lib->easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+    lib->easy_setopt(h, CURLOPT_READDATA, &state);
+    lib->easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+    lib->easy_setopt(h, CURLOPT_SEEKDATA, &state);
+    lib->easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
+    if (request.method != "PUT") lib->easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   } else if (request.method != "GET") {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    lib->easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  lib->easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
-  const CURLcode code = curl_easy_perform(h);
+  const CURLcode code = lib->easy_perform(h);
   if (code != CURLE_OK) {
     if (!state.sink_error.empty()) {
       throw IoError(fmt::format("S3 {} of '{}': writing the local file failed: {}",
@@ -491,12 +496,12 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
                     request.uri);
     }
     retryable = retryable_curl_code(code);
-    curl_failure = fmt::format("{} ({})", curl_easy_strerror(code),
+    curl_failure = fmt::format("{} ({})", lib->easy_strerror(code),
                                error_buffer[0] != '\0' ? error_buffer : "no details");
     return {};
   }
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  lib->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   Response response;
   response.status = status;
   response.body = std::move(state.body);

@@ -2,7 +2,11 @@
 
 /// The `s3://bucket/key` backend: Amazon S3 and S3-compatible servers (MinIO,
 /// Ceph, s3rver...) over libcurl, signed with libcurl's own AWS SigV4
-/// (CURLOPT_AWS_SIGV4; no hand-written signing).
+/// (CURLOPT_AWS_SIGV4; no hand-written signing). libcurl is loaded with
+/// dlopen at the first request (flyte/io/curl_library.hpp), not at start-up
+/// nor when the backend is constructed; when it cannot be loaded, every
+/// request fails with an IoError naming the operation, the URI, the library
+/// and how to install it.
 ///
 /// Contract (on top of StorageBackend's):
 /// - Transfers stream both ways between the socket and a file; nothing but
