@@ -525,3 +525,28 @@ TEST_CASE("Serialized outputs can be edited before framing") {
   CHECK(entries[1].second.size() == expected.literals().at("o1").ByteSizeLong());
   CHECK(frame_literal_map({}).empty());
 }
+
+TEST_CASE("Outputs holding invalid UTF-8 are refused, naming the value, on both paths") {
+  // protobuf writes such strings but refuses to read them back, so the
+  // engine would fail on outputs.pb with no hint of which output.
+  const std::string bad = std::string("ok") + '\xff' + "tail";
+  const std::vector<std::pair<ValueMap, VariableTypes>> cases = {
+      {{{"s", Value(bad)}}, declare({{"s", "string"}})},
+      {{{"xs", Value(Value::List{"fine", bad})}}, declare({{"xs", "list<string>"}})},
+      {{{"m", Value(Value::Map{{bad, "v"}})}}, declare({{"m", "map<string>"}})},
+      {{{"m", Value(Value::Map{{"k", Value(Value::List{bad})}})}},
+       declare({{"m", "map<list<string>>"}})},
+      {{{"f", Value(Blob{bad, "csv", BlobDimensionality::SINGLE})}}, declare({{"f", "file"}})},
+  };
+  for (const auto& [values, types] : cases) {
+    INFO(types.front().first);
+    check_encode(values, types);  // same error as the message path
+    CHECK_THROWS_WITH(encode_literal_map(values, types, "output"),
+                      Catch::Contains("not valid UTF-8") && Catch::Contains("byte 2 of 7 (0xff)") &&
+                          Catch::Contains("binary"));
+  }
+  CHECK_THROWS_WITH(encode_literal_map(cases[1].first, cases[1].second, "output"),
+                    Catch::Contains("output 'xs[1]'"));
+  CHECK_THROWS_WITH(encode_literal_map(cases[3].first, cases[3].second, "output"),
+                    Catch::Contains("output 'm[\"k\"][0]'"));
+}

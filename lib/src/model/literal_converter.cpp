@@ -9,6 +9,7 @@
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/proto_time.hpp"
 #include "flyte/model/value_json.hpp"
+#include "google/protobuf/stubs/common.h"
 
 namespace flyte {
 
@@ -62,6 +63,20 @@ Json json_from_msgpack(const std::string& bytes) {
   throw ModelError("cannot encode " + where.describe() + ": expected " +
                    flyte_type_to_string(type) + ", found " + found +
                    (detail.empty() ? "" : ": " + detail));
+}
+
+// Flyte strings travel in proto3 `string` fields, which protobuf refuses to
+// parse unless they are UTF-8: an outputs.pb holding invalid bytes would be
+// written fine and then fail in the engine with no hint of which output.
+// Refused here instead, naming the value and the first bad byte.
+void require_utf8(const Where& where, const fc::LiteralType& type, const std::string& text,
+                  std::string_view what) {
+  if (pb::internal::IsStructurallyValidUTF8(text.data(), static_cast<int>(text.size()))) return;
+  const int valid = pb::internal::UTF8SpnStructurallyValid(text);
+  fail_encode(where, type, fmt::format("{} that is not valid UTF-8", what),
+              fmt::format("byte {} of {} (0x{:02x}) starts no UTF-8 character; Flyte strings "
+                          "must be UTF-8: send raw bytes as a binary value instead",
+                          valid, text.size(), static_cast<unsigned char>(text[valid])));
 }
 
 // A variant's failure without the prefix the union's own message already has.
@@ -489,6 +504,7 @@ fc::Literal encode_simple(const Value& value, const fc::LiteralType& type, const
       break;
     case fc::STRING:
       if (value.is<std::string>()) {
+        require_utf8(where, type, value.as<std::string>(), "a string");
         scalar->mutable_primitive()->set_string_value(value.as<std::string>());
         return literal;
       }
@@ -513,6 +529,7 @@ fc::Literal encode_simple(const Value& value, const fc::LiteralType& type, const
       break;
     case fc::BINARY:
       if (value.is<Binary>()) {
+        require_utf8(where, type, value.as<Binary>().tag, "a binary tag");
         scalar->mutable_binary()->set_value(value.as<Binary>().bytes);
         scalar->mutable_binary()->set_tag(value.as<Binary>().tag);
         return literal;
@@ -594,6 +611,8 @@ fc::Literal encode(const Value& value, const fc::LiteralType& type, const Where&
                     blob.dimensionality == BlobDimensionality::SINGLE ? "a single-file blob"
                                                                       : "a multipart blob");
       }
+      require_utf8(where, type, blob.uri, "a blob uri");
+      require_utf8(where, type, blob.format, "a blob format");
       fc::Literal literal;
       fc::Blob* out = literal.mutable_scalar()->mutable_blob();
       out->set_uri(blob.uri);
@@ -619,6 +638,7 @@ fc::Literal encode(const Value& value, const fc::LiteralType& type, const Where&
       fc::Literal literal;
       auto* items = literal.mutable_map()->mutable_literals();
       for (const auto& [key, item] : value.as<Value::Map>()) {
+        require_utf8(where, type, key, "a map key");
         (*items)[key] = encode(item, type.map_value_type(), where.at(key), false);
       }
       return literal;
@@ -628,6 +648,8 @@ fc::Literal encode(const Value& value, const fc::LiteralType& type, const Where&
     case fc::LiteralType::kStructuredDatasetType: {
       if (!value.is<StructuredDataset>()) fail_encode(where, type, value_kind(value));
       const auto& sd = value.as<StructuredDataset>();
+      require_utf8(where, type, sd.uri, "a structured dataset uri");
+      require_utf8(where, type, sd.format, "a structured dataset format");
       fc::Literal literal;
       fc::StructuredDataset* out = literal.mutable_scalar()->mutable_structured_dataset();
       out->set_uri(sd.uri);

@@ -137,6 +137,10 @@ bool valid_utf8(Span span) {
   return pb::internal::IsStructurallyValidUTF8(span.begin, static_cast<int>(span.size()));
 }
 
+bool valid_utf8(const std::string& text) {
+  return pb::internal::IsStructurallyValidUTF8(text.data(), static_cast<int>(text.size()));
+}
+
 // ---- decoding ---------------------------------------------------------------------------------
 
 class WireDecoder {
@@ -334,6 +338,11 @@ class WireEncoder {
     if (depth > FAST_PATH_MAX_DEPTH || !is_fast_type(type)) return measure_fallback(value, type);
     switch (type.type_case()) {
       case fc::LiteralType::kSimple:
+        // Invalid UTF-8 is refused by the message path, which names the value.
+        if (const auto* text = std::get_if<std::string>(&value.storage());
+            text && !valid_utf8(*text)) {
+          throw UseMessagePath{};
+        }
         return primitive_literal_size(value, type.simple());
       case fc::LiteralType::kCollectionType: {
         const auto* list = std::get_if<Value::List>(&value.storage());
@@ -352,6 +361,7 @@ class WireEncoder {
         const std::size_t slot = reserve_slot();
         std::size_t body = 0;
         for (const auto& [key, item] : *map) {
+          if (!valid_utf8(key)) throw UseMessagePath{};
           body += length_delimited_size(
               length_delimited_size(key.size()) +
               length_delimited_size(measure(item, type.map_value_type(), depth + 3)));
