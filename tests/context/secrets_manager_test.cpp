@@ -173,21 +173,21 @@ TEST_CASE("path tricks in group, key or group_version are rejected before any en
     std::string group, key, version, field, why;
   };
   const std::vector<Case> cases = {
-      {"../etc", "key", "", "group", "'.'"},
-      {"..", "key", "", "group", "'.'"},
+      {"../etc", "key", "", "group", "'..'"},
+      {"..", "key", "", "group", "'..'"},
       {"a/b", "key", "", "group", "'/'"},
       {"a\\b", "key", "", "group", "'\\'"},
       {std::string("a\0b", 3), "key", "", "group", "NUL"},
       {"", "key", "", "group", "empty"},
       {".", "key", "", "group", "'.'"},
       {"group", ".", "", "key", "'.'"},
-      {"group", "..", "", "key", "'.'"},
-      {"group", "../../key", "", "key", "'.'"},
+      {"group", "..", "", "key", "'..'"},
+      {"group", "../../key", "", "key", "'..'"},
       {"group", "a..b", "", "key", "'..'"},
       {"group", "", "", "key", "empty"},
       {"group", "line\nbreak", "", "key", "control"},
       {"group", "a=b", "", "key", "'='"},
-      {"group", "key", "..", "group_version", "'.'"},
+      {"group", "key", "..", "group_version", "'..'"},
       {"group", "key", "v/1", "group_version", "'/'"},
   };
   for (const auto& c : cases) {

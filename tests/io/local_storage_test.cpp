@@ -74,6 +74,17 @@ TEST_CASE("LocalStorage directory put merges and get copies nested folders") {
   CHECK(entries_of(dir / "empty").empty());
 }
 
+TEST_CASE("LocalStorage get_directory of a dangling link copies nothing, like an absent folder") {
+  // A link whose generation was removed under it: looked at again (a writer
+  // may just have switched it), then treated as no folder, never an error.
+  ScopedTempDir dir;
+  fs::create_directory_symlink(dir / "gone-generation", dir / "published");
+  LocalStorage storage;
+  storage.get_directory((dir / "published").string(), dir / "down");
+  CHECK(fs::is_directory(dir / "down"));
+  CHECK(entries_of(dir / "down").empty());
+}
+
 TEST_CASE("LocalStorage replace_directory publishes exactly the new files, old ones gone") {
   ScopedTempDir dir;
   write_text(dir / "v1/a.txt", "1a");

@@ -216,6 +216,15 @@ void LocalStorage::get_directory(const std::string& uri_prefix, const fs::path& 
     std::error_code ec;
     auto before = fs::canonical(source, ec);
     if (ec || !fs::is_directory(before, ec)) {
+      // Resolving a symlink is not atomic: a writer may switch it and remove
+      // the generation it pointed to between our reading the link and
+      // looking at its target. A link that is still there means "look again";
+      // only a path that is gone (or a link that stays dangling) means no
+      // checkpoint.
+      std::error_code link_ec;
+      if (fs::is_symlink(fs::symlink_status(source, link_ec)) && attempt < kMaxSnapshotAttempts) {
+        continue;
+      }
       finish({});
       return;
     }
