@@ -40,15 +40,20 @@ shm=""
 trap 'rm -rf "$disk" ${shm:+"$shm"}' EXIT
 
 task_args="--checkpoint-path {{.checkpointOutputPrefix}} --prev-checkpoint {{.prevCheckpointPrefix}}"
-task_args+=" --resolver flyte -- task-library $lib/libexample_tasks.so task-name add"
+# Every case runs the same tiny C library: the baselines call its function,
+# flyte-execute its `add` task. The C++ SDK case shows what a C++ task library
+# (libstdc++ users, static constructors, more tasks) adds on top.
+c_task="--resolver flyte -- task-library $lib/libbench_trivial_task.so task-name add"
+cpp_task="--resolver flyte -- task-library $lib/libexample_tasks.so task-name add"
 
 process_bench() {  # $1: work folder, $2: title
   local work=$1
-  mkdir -p "$work/out-bare" "$work/out-deps" "$work/out-sup" "$work/out-inproc" "$work/raw"
+  mkdir -p "$work/out-bare" "$work/out-deps" "$work/out-sup" "$work/out-inproc" "$work/out-cpp" \
+    "$work/raw"
   "$bin/baseline_deps" --make-inputs "$work/inputs.pb"
-  flyte() {  # $1: output folder, $2: extra flags
+  flyte() {  # $1: output folder, $2: extra flags, $3: the task
     echo "$bin/flyte-execute $2 --inputs $work/inputs.pb --output-prefix $work/$1" \
-         "--raw-output-data-prefix $work/raw $task_args"
+         "--raw-output-data-prefix $work/raw $task_args ${3:-$c_task}"
   }
   echo "## Whole process, $2: $runs interleaved runs per case"
   echo
@@ -59,10 +64,12 @@ process_bench() {  # $1: work folder, $2: title
     --case deps "$bin/baseline_deps --inputs $work/inputs.pb --lib $lib/libbench_trivial_task.so --output-dir $work/out-deps" \
     --case flyte-execute "$(flyte out-sup "")" \
     --case "flyte-execute --in-process" "$(flyte out-inproc --in-process)" \
+    --case "flyte-execute, C++ SDK task" "$(flyte out-cpp "" "$cpp_task")" \
     --baseline bare --baseline deps
   echo
   # The outputs are real: flyte-execute wrote them.
-  [ -s "$work/out-sup/outputs.pb" ] && [ -s "$work/out-inproc/outputs.pb" ] ||
+  [ -s "$work/out-sup/outputs.pb" ] && [ -s "$work/out-inproc/outputs.pb" ] &&
+    [ -s "$work/out-cpp/outputs.pb" ] ||
     { echo "bench.sh: flyte-execute wrote no outputs.pb" >&2; exit 1; }
 }
 
