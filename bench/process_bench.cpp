@@ -85,7 +85,16 @@ int main(int argc, char** argv) {
     }
   }
   if (cases.empty()) return 2;
-  for (auto& c : cases) run_once(c);  // warm the page cache; not counted
+  // Warm the page cache (not counted) and check every command works: a case
+  // that fails here would only fill the table with failures.
+  for (auto& c : cases) {
+    run_once(c);
+    if (c.failures != 0) {
+      std::fprintf(stderr, "process_bench: case '%s' failed on its first run (see above): %s\n",
+                   c.name.c_str(), c.argv.front().c_str());
+      return 1;
+    }
+  }
   for (auto& c : cases) c.wall_ms.clear(), c.cpu_ms.clear(), c.rss_mib.clear(), c.failures = 0;
   for (int r = 0; r < runs; ++r) {
     for (auto& c : cases) run_once(c);

@@ -9,6 +9,8 @@ __attribute__((visibility("default"))) int64_t bench_add(int64_t a, int64_t b) {
   return a + b;
 }
 
+FLYTE_DEFINE_TASK_LIBRARY_API_VERSION()
+
 static FLYTE_Error* add_run(const FLYTE_HostApi* api, FLYTE_Call* call) {
   int64_t a = 0;
   int64_t b = 0;
