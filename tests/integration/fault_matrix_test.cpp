@@ -58,23 +58,12 @@ struct FaultRun {
 
   std::vector<std::string> args(const std::string& task) const {
     std::vector<std::string> all = flags;
-    const std::vector<std::string> rest{"--inputs",
-                                        inputs.string(),
-                                        "--output-prefix",
-                                        outputs.string(),
-                                        "--raw-output-data-prefix",
-                                        raw.string(),
-                                        "--checkpoint-path",
-                                        checkpoint.string(),
-                                        "--prev-checkpoint",
-                                        "{{.prevCheckpointPrefix}}",
-                                        "--resolver",
-                                        "flyte",
-                                        "--",
-                                        "task-library",
-                                        library,
-                                        "task-name",
-                                        task};
+    const std::vector<std::string> rest = container_args({.inputs = inputs.string(),
+                                                          .output_prefix = outputs.string(),
+                                                          .raw_output_prefix = raw.string(),
+                                                          .task = task,
+                                                          .library = library,
+                                                          .checkpoint = checkpoint.string()});
     all.insert(all.end(), rest.begin(), rest.end());
     return all;
   }

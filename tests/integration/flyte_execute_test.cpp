@@ -35,23 +35,11 @@ struct ContainerRun {
 
   std::vector<std::string> args(const std::string& task,
                                 const std::string& lib = "example_tasks") const {
-    return {"--inputs",
-            inputs.string(),
-            "--output-prefix",
-            outputs.string(),
-            "--raw-output-data-prefix",
-            raw.string(),
-            "--checkpoint-path",
-            "{{.checkpointOutputPrefix}}",
-            "--prev-checkpoint",
-            "{{.prevCheckpointPrefix}}",
-            "--resolver",
-            "flyte",
-            "--",
-            "task-library",
-            example_lib(lib),
-            "task-name",
-            task};
+    return container_args({.inputs = inputs.string(),
+                           .output_prefix = outputs.string(),
+                           .raw_output_prefix = raw.string(),
+                           .task = task,
+                           .library = example_lib(lib)});
   }
 
   flyteidl::core::LiteralMap read_outputs() const {

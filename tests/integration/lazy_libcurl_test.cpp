@@ -20,23 +20,10 @@ namespace {
 constexpr const char* kMissingCurl = "/nonexistent/flyte-test/libcurl.so.4";
 
 std::vector<std::string> add_args(const std::string& inputs, const fs::path& outputs) {
-  return {"--inputs",
-          inputs,
-          "--output-prefix",
-          outputs.string(),
-          "--raw-output-data-prefix",
-          (outputs.parent_path() / "raw").string(),
-          "--checkpoint-path",
-          "{{.checkpointOutputPrefix}}",
-          "--prev-checkpoint",
-          "{{.prevCheckpointPrefix}}",
-          "--resolver",
-          "flyte",
-          "--",
-          "task-library",
-          example_lib("example_tasks"),
-          "task-name",
-          "add"};
+  return container_args({.inputs = inputs,
+                         .output_prefix = outputs.string(),
+                         .raw_output_prefix = (outputs.parent_path() / "raw").string(),
+                         .task = "add"});
 }
 
 }  // namespace

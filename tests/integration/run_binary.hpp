@@ -42,6 +42,41 @@ inline std::string example_lib(const std::string& name) {
   return (build_dir() / "lib" / ("lib" + name + ".so")).string();
 }
 
+/// What Flyte's pod spec passes for one task run (as it would to
+/// pyflyte-execute), with the task taken from one of our libraries.
+struct ContainerArgs {
+  std::string inputs;
+  std::string output_prefix;
+  std::string raw_output_prefix;
+  std::string task;
+  std::string library = example_lib("example_tasks");
+  /// Unrendered templates by default: what the engine leaves when a task
+  /// has no checkpoint.
+  std::string checkpoint = "{{.checkpointOutputPrefix}}";
+  std::string prev_checkpoint = "{{.prevCheckpointPrefix}}";
+};
+
+/// The flyte-execute command line for `run`, resolver and all.
+inline std::vector<std::string> container_args(const ContainerArgs& run) {
+  return {"--inputs",
+          run.inputs,
+          "--output-prefix",
+          run.output_prefix,
+          "--raw-output-data-prefix",
+          run.raw_output_prefix,
+          "--checkpoint-path",
+          run.checkpoint,
+          "--prev-checkpoint",
+          run.prev_checkpoint,
+          "--resolver",
+          "flyte",
+          "--",
+          "task-library",
+          run.library,
+          "task-name",
+          run.task};
+}
+
 /// What a spawned binary may be constrained by.
 struct SpawnOptions {
   /// RLIMIT_FSIZE for the binary and its task process: a full disk, as a

@@ -51,23 +51,12 @@ struct S3Run {
   std::vector<std::string> args(const std::string& task,
                                 const std::string& prev_checkpoint = "{{.prevCheckpointPrefix}}",
                                 const std::string& checkpoint_path = "") const {
-    return {"--inputs",
-            inputs,
-            "--output-prefix",
-            outputs,
-            "--raw-output-data-prefix",
-            raw,
-            "--checkpoint-path",
-            checkpoint_path.empty() ? checkpoint : checkpoint_path,
-            "--prev-checkpoint",
-            prev_checkpoint,
-            "--resolver",
-            "flyte",
-            "--",
-            "task-library",
-            example_lib("example_tasks"),
-            "task-name",
-            task};
+    return container_args({.inputs = inputs,
+                           .output_prefix = outputs,
+                           .raw_output_prefix = raw,
+                           .task = task,
+                           .checkpoint = checkpoint_path.empty() ? checkpoint : checkpoint_path,
+                           .prev_checkpoint = prev_checkpoint});
   }
 
   RunResult run(const std::string& task, std::map<std::string, std::string> extra_env = {},
