@@ -144,6 +144,14 @@ int64_t emit_stats(int64_t n) {
 }
 FLYTE_TASK(emit_stats, flyte::inputs("n"), flyte::outputs("n"));
 
+// Output metadata that is not UTF-8 (proto3 strings must be): the run fails
+// with a clear error instead of writing an outputs.pb the engine cannot read.
+int64_t bad_metadata(int64_t n) {
+  flyte::current_context().add_output_metadata("n", "source", "caf\xe9");
+  return n;
+}
+FLYTE_TASK(bad_metadata, flyte::inputs("n"), flyte::outputs("n"));
+
 std::string whoami() {
   auto ctx = flyte::current_context();
   return ctx.execution_id() + " " + ctx.task_id() + " attempt " + std::to_string(ctx.attempt());

@@ -394,6 +394,17 @@ TEST_CASE("e2e: output metadata a task adds is attached to its output literal") 
   CHECK(n.metadata().at("source") == "emit_stats");
 }
 
+TEST_CASE("e2e: output metadata that is not UTF-8 fails the run with error.pb, not outputs.pb") {
+  ContainerRun run(R"(literals { key: "n" value { scalar { primitive { integer: 4 } } } })");
+  auto result = run_flyte(run.args("bad_metadata"));
+  INFO(result.err);
+  CHECK(result.exit_code == 0);  // the engine reads error.pb
+  CHECK_FALSE(run.has_outputs());
+  const auto error = run.read_error();
+  CHECK_THAT(error.message(), Catch::Contains("output 'n'") && Catch::Contains("'source'") &&
+                                  Catch::Contains("not valid UTF-8"));
+}
+
 TEST_CASE("e2e: --inputs-json takes a YAML or JSON file typed by the interface") {
   ScopedTempDir dir("flyte-inputs-file");
   write_text(dir / "inputs.yaml", "parts:\n  - x\n  - y\nseparator: \"+\"\n");

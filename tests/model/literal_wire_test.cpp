@@ -550,3 +550,15 @@ TEST_CASE("Outputs holding invalid UTF-8 are refused, naming the value, on both 
   CHECK_THROWS_WITH(encode_literal_map(cases[3].first, cases[3].second, "output"),
                     Catch::Contains("output 'm[\"k\"][0]'"));
 }
+
+TEST_CASE("An output over protobuf's 2 GiB message limit is refused by name, before encoding") {
+  // Written, it could never be read back (protobuf's sizes are ints).
+  const VariableTypes types = declare({{"big", "string"}});
+  ValueMap values;  // built in place: one 2 GiB string, not a copy of it
+  values.emplace("big", Value(std::string((std::size_t{1} << 31) + 1, 'a')));
+  CHECK_THROWS_WITH(encode_literal_map(values, types, "output"),
+                    Catch::Contains("output 'big'") && Catch::Contains("2 GiB limit") &&
+                        Catch::Contains("file or directory output"));
+  CHECK_THROWS_WITH(encode_literal(values.at("big"), types.front().second, "big", "output"),
+                    Catch::Contains("output 'big'") && Catch::Contains("2 GiB limit"));
+}

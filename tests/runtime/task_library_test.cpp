@@ -163,6 +163,7 @@ TEST_CASE("TaskLibrary lists every task a library exports") {
                                "checkpoint_counter",
                                "make_deck",
                                "emit_stats",
+                               "bad_metadata",
                                "fail_runtime",
                                "fail_recoverable",
                                "fail_value",

@@ -9,7 +9,7 @@
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/proto_time.hpp"
 #include "flyte/model/value_json.hpp"
-#include "google/protobuf/stubs/common.h"
+#include "model/utf8.hpp"
 
 namespace flyte {
 
@@ -71,8 +71,8 @@ Json json_from_msgpack(const std::string& bytes) {
 // Refused here instead, naming the value and the first bad byte.
 void require_utf8(const Where& where, const fc::LiteralType& type, const std::string& text,
                   std::string_view what) {
-  if (pb::internal::IsStructurallyValidUTF8(text.data(), static_cast<int>(text.size()))) return;
-  const int valid = pb::internal::UTF8SpnStructurallyValid(text);
+  const std::size_t valid = utf8::valid_prefix(text);
+  if (valid == text.size()) return;
   fail_encode(where, type, fmt::format("{} that is not valid UTF-8", what),
               fmt::format("byte {} of {} (0x{:02x}) starts no UTF-8 character; Flyte strings "
                           "must be UTF-8: send raw bytes as a binary value instead",

@@ -1,5 +1,7 @@
 #include "flyte/model/literal_wire.hpp"
 
+#include "model/utf8.hpp"
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/parse_context.h>
 #include <google/protobuf/stubs/common.h>
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -59,6 +62,26 @@ constexpr std::ptrdiff_t SLOP = 16;
 // Restart the whole decode or encode on the message path, which then gives
 // the result or the exact error. Not an error itself: never escapes this file.
 struct UseMessagePath {};
+
+// protobuf reads no message over 2 GiB (its sizes are ints): a literal or an
+// outputs.pb above that would be written and then be unreadable by anyone.
+constexpr std::size_t MAX_MESSAGE_SIZE = static_cast<std::size_t>(INT_MAX);
+constexpr std::string_view TOO_LARGE_MARKER = "2 GiB limit";
+constexpr std::string_view TOO_LARGE_HINT =
+    "Return large data as a file or directory output (a blob the engine passes by reference); "
+    "offloading does not help, an offloaded literal is one message too.";
+
+// A literal measured over MAX_MESSAGE_SIZE, before anything was allocated.
+struct LiteralTooLarge {
+  std::size_t size;
+};
+
+ModelError too_large(std::string_view role, std::string_view name, std::size_t size) {
+  return ModelError(fmt::format(
+      "cannot encode {} '{}': it is {} bytes serialized, over protobuf's {} for one message, "
+      "so nothing could read it back. {}",
+      role, name, size, TOO_LARGE_MARKER, TOO_LARGE_HINT));
+}
 
 // A half-open byte range inside the input.
 struct Span {
@@ -134,11 +157,11 @@ bool is_fast_type(const fc::LiteralType& type) {
 }
 
 bool valid_utf8(Span span) {
-  return pb::internal::IsStructurallyValidUTF8(span.begin, static_cast<int>(span.size()));
+  return utf8::is_valid(std::string_view(span.begin, span.size()));
 }
 
 bool valid_utf8(const std::string& text) {
-  return pb::internal::IsStructurallyValidUTF8(text.data(), static_cast<int>(text.size()));
+  return utf8::is_valid(text);
 }
 
 // ---- decoding ---------------------------------------------------------------------------------
@@ -338,10 +361,10 @@ class WireEncoder {
     if (depth > FAST_PATH_MAX_DEPTH || !is_fast_type(type)) return measure_fallback(value, type);
     switch (type.type_case()) {
       case fc::LiteralType::kSimple:
-        // Invalid UTF-8 is refused by the message path, which names the value.
-        if (const auto* text = std::get_if<std::string>(&value.storage());
-            text && !valid_utf8(*text)) {
-          throw UseMessagePath{};
+        if (const auto* text = std::get_if<std::string>(&value.storage())) {
+          if (text->size() > MAX_MESSAGE_SIZE) throw LiteralTooLarge{text->size()};
+          // Invalid UTF-8 is refused by the message path, which names the value.
+          if (!valid_utf8(*text)) throw UseMessagePath{};
         }
         return primitive_literal_size(value, type.simple());
       case fc::LiteralType::kCollectionType: {
@@ -379,8 +402,7 @@ class WireEncoder {
                       std::uint8_t* target) {
     if (depth > FAST_PATH_MAX_DEPTH || !is_fast_type(type)) {
       const std::string& bytes = fallback_bytes_[next_fallback_++];
-      return CodedOutputStream::WriteRawToArray(bytes.data(), static_cast<int>(bytes.size()),
-                                                target);
+      return copy_raw(bytes, target);
     }
     switch (type.type_case()) {
       case fc::LiteralType::kSimple:
@@ -424,7 +446,14 @@ class WireEncoder {
 
   static std::uint8_t* write_bytes(std::uint8_t tag, std::string_view bytes, std::uint8_t* target) {
     target = write_header(tag, bytes.size(), target);
-    return CodedOutputStream::WriteRawToArray(bytes.data(), static_cast<int>(bytes.size()), target);
+    return copy_raw(bytes, target);
+  }
+
+  // protobuf's WriteRawToArray takes an int size; ours are checked against
+  // the 2 GiB message limit only after measuring, so copy on size_t.
+  static std::uint8_t* copy_raw(std::string_view bytes, std::uint8_t* target) {
+    std::memcpy(target, bytes.data(), bytes.size());
+    return target + bytes.size();
   }
 
  private:
@@ -526,9 +555,15 @@ std::string encode_fast_literal(const Value& value, const fc::LiteralType& type,
   WireEncoder encoder(role);
   // A top-level Literal sits at depth 2 in a LiteralMap, which is where outputs go.
   const std::size_t size = encoder.measure(value, type, 2);
+  if (size > MAX_MESSAGE_SIZE) throw LiteralTooLarge{size};
   std::string out(size, '\0');
   auto* begin = reinterpret_cast<std::uint8_t*>(out.data());
-  encoder.write(value, type, 2, begin);
+  const std::uint8_t* end = encoder.write(value, type, 2, begin);
+  if (end != begin + size) {
+    // measure and write disagree: a bug here, never the caller's data.
+    throw std::logic_error(
+        fmt::format("literal_wire: wrote {} bytes of a literal measured at {}", end - begin, size));
+  }
   return out;
 }
 
@@ -536,6 +571,7 @@ std::string encode_fast_literal(const Value& value, const fc::LiteralType& type,
 
 ValueMap decode_literal_map(std::string_view bytes, const VariableTypes& types,
                             const LiteralFetcher& fetch, std::string_view role) {
+  if (bytes.size() > MAX_MESSAGE_SIZE) return decode_with_messages(bytes, types, fetch, role);
   try {
     return decode_fast_literal_map(bytes, types, WireDecoder(fetch, role));
   } catch (const UseMessagePath&) {
@@ -553,6 +589,8 @@ std::string encode_literal(const Value& value, const fc::LiteralType& type, std:
   try {
     return encode_fast_literal(value, type, role);
   } catch (const UseMessagePath&) {
+  } catch (const LiteralTooLarge& e) {
+    throw too_large(role, name, e.size);
   } catch (const ModelError&) {
   }
   return to_literal(value, type, name, role).SerializeAsString();
@@ -567,11 +605,16 @@ std::vector<EncodedLiteral> encode_literals(const ValueMap& values, const Variab
     for (const auto& [name, type] : types) {
       const auto found = values.find(name);
       if (found == values.end()) throw UseMessagePath{};
-      out.emplace_back(name, encode_fast_literal(found->second, type, role));
+      try {
+        out.emplace_back(name, encode_fast_literal(found->second, type, role));
+      } catch (const LiteralTooLarge& e) {
+        throw too_large(role, name, e.size);
+      }
     }
     return out;
   } catch (const UseMessagePath&) {
-  } catch (const ModelError&) {
+  } catch (const ModelError& e) {
+    if (std::string_view(e.what()).find(TOO_LARGE_MARKER) != std::string_view::npos) throw;
   }
   // The message path throws the converter's error; should it accept the
   // values after all, its literals are the result.
@@ -588,6 +631,12 @@ std::string frame_literal_map(const std::vector<EncodedLiteral>& entries) {
   for (const auto& [name, literal] : entries) {
     size += WireEncoder::length_delimited_size(WireEncoder::length_delimited_size(name.size()) +
                                                WireEncoder::length_delimited_size(literal.size()));
+  }
+  if (size > MAX_MESSAGE_SIZE) {
+    throw ModelError(fmt::format(
+        "cannot encode the outputs: together they are {} bytes serialized, over protobuf's {} "
+        "for one message, so the engine could not read outputs.pb. {}",
+        size, TOO_LARGE_MARKER, TOO_LARGE_HINT));
   }
   std::string out(size, '\0');
   auto* target = reinterpret_cast<std::uint8_t*>(out.data());

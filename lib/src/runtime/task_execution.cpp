@@ -1,5 +1,7 @@
 #include "flyte/runtime/task_execution.hpp"
 
+#include "model/utf8.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -210,7 +212,17 @@ void attach_output_metadata(std::vector<EncodedLiteral>& outputs,
     for (const auto& item : metadata.additional_items) {
       target[item->name()] = redact(item->serialize_to_string());
     }
-    for (const auto& [key, value] : target) append_literal_metadata(bytes, key, value);
+    for (const auto& [key, value] : target) {
+      // Literal.metadata is a map<string, string>: invalid UTF-8 would make
+      // the whole outputs.pb unreadable for the engine.
+      if (!utf8::is_valid(key) || !utf8::is_valid(value)) {
+        throw ModelError(fmt::format(
+            "cannot attach metadata to output '{}': the entry {} holds bytes that are not valid "
+            "UTF-8; metadata keys and values must be UTF-8 text",
+            name, utf8::is_valid(key) ? "'" + key + "'" : "with a non-UTF-8 key"));
+      }
+      append_literal_metadata(bytes, key, value);
+    }
   }
 }
 
