@@ -250,3 +250,13 @@ TEST_CASE("Command-line JSON with a number beyond double is a ModelError") {
                         Catch::Contains("5e343"));
   CHECK_THROWS_AS(parse_cli_value(R"({"a": -1e400})", parse_flyte_type("dict"), "d"), ModelError);
 }
+
+TEST_CASE("a command-line value that is not UTF-8 is refused, naming the input and the byte") {
+  // Found by cli_value_fuzz: such a string parsed, then could not be encoded.
+  CHECK_THROWS_WITH(parse_cli_value(std::string("ab\xcd\xcd"), parse_flyte_type("string"), "s"),
+                    Catch::Contains("input 's'") && Catch::Contains("not valid UTF-8") &&
+                        Catch::Contains("byte 2 of 4"));
+  CHECK_THROWS_AS(
+      parse_cli_value(std::string("[\"\xff\"]"), parse_flyte_type("list<string>"), "xs"),
+      ModelError);
+}

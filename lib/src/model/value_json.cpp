@@ -2,6 +2,8 @@
 
 #include <google/protobuf/stubs/strutil.h>
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -9,6 +11,7 @@
 
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/proto_time.hpp"
+#include "model/utf8.hpp"
 
 namespace flyte {
 
@@ -349,6 +352,14 @@ Json value_to_json(const Value& value) {
 }
 
 Value parse_cli_value(std::string_view text, const fc::LiteralType& type, std::string_view name) {
+  // Every text form here (plain text, JSON, base64) is UTF-8; a string that
+  // is not could not be sent to the engine (proto3 strings must be UTF-8).
+  if (const std::size_t valid = utf8::valid_prefix(text); valid != text.size()) {
+    throw ModelError(fmt::format(
+        "input '{}': the value is not valid UTF-8 (byte {} of {}); command-line values are text: "
+        "pass bytes to a binary input as base64",
+        name, valid, text.size()));
+  }
   return parse_cli(text, type, name);
 }
 
