@@ -99,7 +99,7 @@ awk -F, '
     base["literal_int_collection_message_path"] = "literal_int_collection_protobuf"
     base["literal_string_map_message_path"] = "literal_string_map_protobuf"
     base["checkpoint_save"] = "cp_r"
-    base["checkpoint_restore"] = "cp_r_of_fresh_copy"
+    base["checkpoint_restore"] = "cp_r"
     base["cp_r_of_fresh_copy"] = "cp_r"
     base["checkpoint_save_restore"] = "cp_r_twice"
     base["cp_r_fsync"] = "cp_r"
