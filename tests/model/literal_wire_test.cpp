@@ -465,15 +465,18 @@ TEST_CASE("Offloaded literals are fetched on the wire path as on the message pat
   Literal pointer = literal_from_text(
       "offloaded_metadata { uri: \"s3://b/big.pb\" size_bytes: 99 inferred_type { "
       "collection_type { simple: STRING } } }");
+  Literal int_pointer = literal_from_text(
+      "offloaded_metadata { uri: \"s3://b/two.pb\" size_bytes: 9 inferred_type { simple: INTEGER "
+      "} }");
   const std::string bytes =
-      entry("xs", collection_literal({int_literal(1), pointer.SerializeAsString()})) +
+      entry("xs", collection_literal({int_literal(1), int_pointer.SerializeAsString()})) +
       entry("big", pointer.SerializeAsString());
   const Literal stored = to_literal(Value(Value::List{"a", "b"}), parse_flyte_type("list<string>"));
   const Literal stored_int = to_literal(Value(2), parse_flyte_type("integer"));
   std::vector<std::string> fetched;
   LiteralFetcher fetch = [&](const std::string& uri) {
     fetched.push_back(uri);
-    return fetched.size() % 2 == 1 ? stored_int : stored;
+    return uri == "s3://b/two.pb" ? stored_int : stored;
   };
   // Without a fetcher: the message path's error.
   check_decode(bytes, types);
@@ -487,6 +490,35 @@ TEST_CASE("Offloaded literals are fetched on the wire path as on the message pat
     throw std::runtime_error("no such object " + uri);
   };
   check_decode(bytes, types, failing);
+}
+
+TEST_CASE("A failing decode fetches each offloaded literal once, also when it is re-run") {
+  // The wire path hands errors to the message path, which decodes again:
+  // the offloaded literal must not be downloaded (or a failed fetch retried)
+  // a second time.
+  const VariableTypes types = declare({{"big", "list<string>"}, {"n", "integer"}});
+  Literal pointer = literal_from_text(
+      "offloaded_metadata { uri: \"s3://b/big.pb\" size_bytes: 99 inferred_type { "
+      "collection_type { simple: STRING } } }");
+  const std::string bytes =
+      entry("big", pointer.SerializeAsString()) + entry("n", string_literal("not a number"));
+  const Literal stored = to_literal(Value(Value::List{"a", "b"}), parse_flyte_type("list<string>"));
+  int calls = 0;
+  LiteralFetcher fetch = [&](const std::string&) {
+    ++calls;
+    return stored;
+  };
+  CHECK_THROWS_WITH(decode_literal_map(bytes, types, fetch), Catch::Contains("input 'n'"));
+  CHECK(calls == 1);
+
+  int failing_calls = 0;
+  LiteralFetcher failing = [&](const std::string& uri) -> Literal {
+    ++failing_calls;
+    throw std::runtime_error("no such object " + uri);
+  };
+  CHECK_THROWS_WITH(decode_literal_map(bytes, types, failing),
+                    Catch::Contains("no such object s3://b/big.pb"));
+  CHECK(failing_calls == 1);
 }
 
 TEST_CASE("Deeply nested literals are rejected exactly where protobuf stops parsing") {

@@ -10,8 +10,11 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <limits>
+#include <map>
 #include <stdexcept>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -570,7 +573,29 @@ std::string encode_fast_literal(const Value& value, const fc::LiteralType& type,
 }  // namespace
 
 ValueMap decode_literal_map(std::string_view bytes, const VariableTypes& types,
-                            const LiteralFetcher& fetch, std::string_view role) {
+                            const LiteralFetcher& fetch_once, std::string_view role) {
+  // The message path may run after the fast path (to word an error): both
+  // share what was fetched, so an offloaded literal (possibly hundreds of MB
+  // on S3, fetched with retries) is downloaded once, and a failed fetch is
+  // not retried.
+  std::map<std::string, std::variant<fc::Literal, std::exception_ptr>, std::less<>> fetched;
+  LiteralFetcher fetch;
+  if (fetch_once) {
+    fetch = [&fetched, &fetch_once](const std::string& uri) -> fc::Literal {
+      auto found = fetched.find(uri);
+      if (found == fetched.end()) {
+        try {
+          found = fetched.emplace(uri, fetch_once(uri)).first;
+        } catch (...) {
+          found = fetched.emplace(uri, std::current_exception()).first;
+        }
+      }
+      if (const auto* error = std::get_if<std::exception_ptr>(&found->second)) {
+        std::rethrow_exception(*error);
+      }
+      return std::get<fc::Literal>(found->second);
+    };
+  }
   if (bytes.size() > MAX_MESSAGE_SIZE) return decode_with_messages(bytes, types, fetch, role);
   try {
     return decode_fast_literal_map(bytes, types, WireDecoder(fetch, role));

@@ -19,8 +19,9 @@
 /// - anything unusual at the map level (unknown fields, odd map entries,
 ///   odd varints), and every error, re-runs the whole message path, which
 ///   then produces the error (or, for bytes protobuf accepts after all, the
-///   result). Errors therefore cost a second pass, and an offload fetcher
-///   may be called twice for the same URI on a failing input.
+///   result). Errors therefore cost a second pass; the two passes share
+///   what the offload fetcher returned (or threw), so each URI is fetched
+///   at most once per call.
 ///
 /// Strings are checked for UTF-8 as protobuf's proto3 parser does.
 
