@@ -21,7 +21,7 @@ fi
 scripts/setup.sh >/dev/null  # packages + protos
 if [ ! -f build-fuzz/CMakeCache.txt ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLYTE_FUZZ=ON \
-    -DFLYTE_BUILD_TESTS=OFF -DFLYTE_BUILD_EXAMPLES=OFF >/dev/null
+    -DFLYTE_BUILD_TESTS=OFF -DFLYTE_BUILD_EXAMPLES=OFF -DFLYTE_HEADER_ONLY_LOGGING=OFF >/dev/null
 fi
 if [ $# -gt 0 ]; then
   names=("$@")
