@@ -289,6 +289,12 @@ TEST_CASE("e2e: the distributed error strategy names the error file error-<hex>.
   CHECK(name.rfind("error-", 0) == 0);
   CHECK(name.size() == std::string("error-.pb").size() + 32);
   CHECK(run.read_error(name).worker() == "worker-7");
+
+  // An empty FLYTE_INTERNAL_DIST_ERROR_STRATEGY is present, wins over _F_DES and means none.
+  ContainerRun plain;
+  run_flyte(plain.args("fail_runtime"),
+            {{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", ""}, {"_F_DES", "1"}, {"_F_WN", "worker-7"}});
+  CHECK(plain.read_error("error.pb").worker().empty());
 }
 
 TEST_CASE("e2e: crashes are reported by the supervisor in error.pb") {
