@@ -272,11 +272,17 @@ TEST_CASE("e2e: outputs above _F_L_MIN_SIZE_MB are offloaded, above the max they
   flyteidl::core::Literal stored;
   REQUIRE(stored.ParseFromString(read_text(uri)));
   CHECK(stored.scalar().primitive().string_value() == "Hello, " + big + "!");
+  // The hash flytekit 1.16.31 computes for this literal (utils.pbhash.compute_hash_string).
+  CHECK(pointer.hash() == "CeWai0MjuE5hwmzoloPEtywVMgEb6+08GpNnADbmXEw=");
 
   ContainerRun limited;
   write_text(limited.inputs, inputs.SerializeAsString());
   run_flyte(limited.args("greet"), {{"_F_L_MIN_SIZE_MB", "0"}, {"_F_L_MAX_SIZE_MB", "1"}});
   CHECK_THAT(limited.read_error().message(), Catch::Contains("too large"));
+  // flytekit raises outside the task's scope: SYSTEM, RECOVERABLE, code "SYSTEM".
+  CHECK(limited.read_error().kind() == flyteidl::core::ContainerError::RECOVERABLE);
+  CHECK(limited.read_error().origin() == flyteidl::core::ExecutionError::SYSTEM);
+  CHECK(limited.read_error().code() == "SYSTEM");
   CHECK_FALSE(limited.has_outputs());
 }
 
