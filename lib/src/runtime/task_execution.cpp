@@ -189,7 +189,8 @@ std::shared_ptr<StatsClient> make_stats(const ExecutionPlan& plan) {
       plan.stats, id.task_id.project, id.task_id.domain, id.task_id.name, tags));
 }
 
-// Appends each output's metadata as serialized Literal.metadata entries; as
+// Appends each output's metadata as serialized Literal.metadata entries
+// (flytekit's form, output_metadata_entries); as
 // with `literal.mutable_metadata()[key] = value`, a later value for a key
 // replaces an earlier one (deduplicated here, so byte sizes stay exact for
 // offloading).
@@ -199,18 +200,9 @@ void attach_output_metadata(std::vector<EncodedLiteral>& outputs,
   for (auto& [name, bytes] : outputs) {
     const auto found = all.find(name);
     if (found == all.end()) continue;
-    const OutputMetadata& metadata = found->second;
-    std::map<std::string, std::string> target;
-    const auto& artifact = metadata.artifact;
-    if (!artifact.name.empty()) {
-      target["artifact"] = fmt::format("{}/{}/{}:{}", artifact.project, artifact.domain,
-                                       artifact.name, artifact.version);
-    }
-    for (const auto& [key, value] : metadata.dynamic_partitions) {
-      target["partition." + key] = value;
-    }
-    for (const auto& item : metadata.additional_items) {
-      target[item->name()] = redact(item->serialize_to_string());
+    std::map<std::string, std::string> target = output_metadata_entries(found->second);
+    for (auto& [key, value] : target) {
+      if (key != DYNAMIC_PARTITIONS_KEY) value = redact(value);
     }
     for (const auto& [key, value] : target) {
       // Literal.metadata is a map<string, string>: invalid UTF-8 would make
