@@ -257,6 +257,31 @@ TEST_CASE("e2e: --map-task picks the array element for mapped inputs") {
   CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 31);
 }
 
+TEST_CASE("e2e: --map-task fetches an offloaded mapped input before picking the element") {
+  ContainerRun run;
+  flyteidl::core::Literal list;
+  REQUIRE(google::protobuf::TextFormat::ParseFromString(
+      R"(collection { literals { scalar { primitive { integer: 10 } } }
+                      literals { scalar { primitive { integer: 20 } } } })",
+      &list));
+  const fs::path stored = run.dir / "in" / "a_offloaded_metadata.pb";
+  write_text(stored, list.SerializeAsString());
+  flyteidl::core::LiteralMap inputs;
+  auto* pointer = (*inputs.mutable_literals())["a"].mutable_offloaded_metadata();
+  pointer->set_uri(stored.string());
+  pointer->set_size_bytes(list.ByteSizeLong());
+  pointer->mutable_inferred_type()->mutable_collection_type()->set_simple(flyteidl::core::INTEGER);
+  (*inputs.mutable_literals())["b"].mutable_scalar()->mutable_primitive()->set_integer(1);
+  write_text(run.inputs, inputs.SerializeAsString());
+  auto args = run.args("add");
+  args.insert(args.begin(), "--map-task");
+  auto result = run_flyte(args, {{"BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX"},
+                                 {"FLYTE_K8S_ARRAY_INDEX", "1"}});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 21);
+}
+
 TEST_CASE("e2e: outputs above _F_L_MIN_SIZE_MB are offloaded, above the max they fail") {
   const std::string big(1024 * 1024 + 10, 'x');
   flyteidl::core::LiteralMap inputs;

@@ -151,26 +151,45 @@ ValueMap container_inputs(const ExecutionPlan& plan, const TaskInterface& interf
                     "truncated or not an inputs.pb",
                     *plan.options.inputs, bytes.size()))};
   };
+  // A failed fetch of an offloaded input is the storage's failure (flytekit's
+  // FlyteDownloadDataException: SYSTEM, RECOVERABLE), whatever error the
+  // decoder wraps it in; a fetched literal that does not fit stays a
+  // conversion failure.
+  bool fetch_failed = false;
   auto fetch = [&](const std::string& uri) {
     flyteidl::core::Literal literal;
-    if (!literal.ParseFromString(plan.file_access->read_bytes(uri))) {
+    std::string bytes;
+    try {
+      bytes = plan.file_access->read_bytes(uri);
+    } catch (const std::exception&) {
+      fetch_failed = true;
+      throw;
+    }
+    if (!literal.ParseFromString(bytes)) {
       throw std::runtime_error(fmt::format("offloaded literal at {} is not a valid Literal", uri));
     }
     return literal;
   };
-  if (!plan.array_index) {
-    // Straight from the bytes to values (bench/README.md, "Literal conversion").
-    try {
-      return decode_literal_map(bytes, interface.inputs, fetch, "input");
-    } catch (const WireFormatError&) {
-      throw not_a_literal_map();
+  try {
+    if (!plan.array_index) {
+      // Straight from the bytes to values (bench/README.md, "Literal conversion").
+      try {
+        return decode_literal_map(bytes, interface.inputs, fetch, "input");
+      } catch (const WireFormatError&) {
+        throw not_a_literal_map();
+      }
     }
+    // Array tasks select each input's element on the message first.
+    flyteidl::core::LiteralMap literals;
+    if (!literals.ParseFromString(bytes)) throw not_a_literal_map();
+    literals = select_array_element(literals, interface.input_type_map(), *plan.array_index, fetch);
+    return from_literal_map(literals, interface.inputs, fetch, "input");
+  } catch (const Failed&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (fetch_failed) throw Failed{TaskFailure::system(e.what())};
+    throw;
   }
-  // Array tasks select each input's element on the message first.
-  flyteidl::core::LiteralMap literals;
-  if (!literals.ParseFromString(bytes)) throw not_a_literal_map();
-  literals = select_array_element(literals, interface.input_type_map(), *plan.array_index);
-  return from_literal_map(literals, interface.inputs, fetch, "input");
 }
 
 std::shared_ptr<StatsClient> make_stats(const ExecutionPlan& plan) {
@@ -338,15 +357,29 @@ int execute_task(const ExecutionPlan& plan) {
     ValueMap values;
     try {
       values = call.finish_outputs();
+    } catch (const OutputUploadError& e) {
+      // flytekit re-raises FlyteUploadDataException past its conversion
+      // handler: the entrypoint reports it as SYSTEM, RECOVERABLE.
+      throw Failed{TaskFailure::system(e.what())};
+    } catch (const std::exception& e) {
+      throw Failed{TaskFailure::conversion(e.what())};
+    }
+    try {
       outputs = encode_literals(values, interface.outputs, "output");
       attach_output_metadata(outputs, *tracker);
+    } catch (const std::exception& e) {
+      throw Failed{TaskFailure::conversion(e.what())};
+    }
+    try {
       offload_large_outputs(outputs, plan.offload, interface.output_type_map(),
                             [&](const std::string& file, const std::string& bytes) {
                               stage_file(plan, file, bytes);
                               return join_uri(plan.output_prefix, {file});
                             });
     } catch (const std::exception& e) {
-      throw Failed{TaskFailure::conversion(e.what())};
+      // flytekit offloads after the task's scope: the size limit (a ValueError)
+      // and a failed write are "other" errors there, SYSTEM and RECOVERABLE.
+      throw Failed{TaskFailure::system(e.what())};
     }
     if (!plan.container_run) {
       nlohmann::json printed = nlohmann::json::object();
