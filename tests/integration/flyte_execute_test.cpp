@@ -257,6 +257,20 @@ TEST_CASE("e2e: --map-task picks the array element for mapped inputs") {
   CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 31);
 }
 
+TEST_CASE("e2e: --map-task without BATCH_JOB_ARRAY_INDEX_VAR_NAME uses the offset as the index") {
+  ContainerRun run(R"(literals { key: "a" value { collection {
+                        literals { scalar { primitive { integer: 10 } } }
+                        literals { scalar { primitive { integer: 20 } } }
+                        literals { scalar { primitive { integer: 30 } } } } } }
+                      literals { key: "b" value { scalar { primitive { integer: 1 } } } })");
+  auto args = run.args("add");
+  args.insert(args.begin(), "--map-task");
+  auto result = run_flyte(args, {{"BATCH_JOB_ARRAY_INDEX_OFFSET", "2"}});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 31);
+}
+
 TEST_CASE("e2e: --map-task fetches an offloaded mapped input before picking the element") {
   ContainerRun run;
   flyteidl::core::Literal list;

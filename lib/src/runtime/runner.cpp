@@ -74,13 +74,7 @@ ExecutionPlan resolve_plan(const RunOptions& options, const EnvLookup& env) {
   plan.execution_date = std::chrono::system_clock::now();
   plan.identity =
       plan.container_run ? ContainerIdentity::from_env(env) : ContainerIdentity::local();
-  if (options.map_task) {
-    plan.array_index = array_index_from_env(env);
-    if (!plan.array_index) {
-      throw UsageError(
-          "--map-task needs BATCH_JOB_ARRAY_INDEX_VAR_NAME (Flyte sets it for array tasks)");
-    }
-  }
+  if (options.map_task) plan.array_index = array_index_from_env(env);
   if (auto attempt = env("FLYTE_ATTEMPT_NUMBER")) {
     std::from_chars(attempt->data(), attempt->data() + attempt->size(), plan.attempt);
   }
