@@ -401,6 +401,16 @@ TEST_CASE("e2e: --list prints each task's typed interface") {
   CHECK_THAT(result.out, Catch::Contains("mean(xs: list<float>) -> (mean: float)"));
 }
 
+TEST_CASE("e2e: --list shows the descriptions of a C task's variables") {
+  auto result = run_flyte({"--list", example_lib("example_c_tasks")});
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("add(a: integer, b: integer) -> (c: integer)\n"
+                                         "    Adds two integers (C example).\n"
+                                         "    input a: first addend\n"
+                                         "    input b: second addend\n"
+                                         "    output c: a + b"));
+}
+
 TEST_CASE("e2e: a deck-enabled task leaves a self-contained deck.html beside outputs.pb") {
   ContainerRun run(
       R"(literals { key: "title" value { scalar { primitive { string_value: "<b>Report</b>" } } } })");
