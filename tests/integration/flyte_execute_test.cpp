@@ -224,6 +224,40 @@ TEST_CASE("e2e: --test sets up and runs nothing") {
   CHECK(fs::is_empty(run.outputs));
 }
 
+TEST_CASE("e2e: the run's sandbox folder is removed when the run ends unless asked to keep it") {
+  ScopedTempDir sandbox("flyte-sandbox");
+  auto entries = [&] {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(sandbox.path())) found.push_back(entry.path());
+    return found;
+  };
+  ContainerRun run(R"(literals { key: "a" value { scalar { primitive { integer: 40 } } } }
+                      literals { key: "b" value { scalar { primitive { integer: 2 } } } })");
+  REQUIRE(run_flyte(run.args("add"), {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()}})
+              .exit_code == 0);
+  CHECK(entries().empty());
+
+  // A failed local run keeps only the error document it points at.
+  auto failed = run_flyte({"--task", example_lib("example_tasks") + ":fail_runtime"},
+                          {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()}});
+  CHECK(failed.exit_code == 1);
+  REQUIRE(entries().size() == 1);
+  CHECK(fs::exists(entries()[0] / "outputs" / "error.pb"));
+  CHECK_FALSE(fs::exists(entries()[0] / "work"));
+  fs::remove_all(entries()[0]);
+
+  auto args = run.args("add");
+  args.insert(args.begin(), "--keep-sandbox");
+  REQUIRE(run_flyte(args, {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()}}).exit_code == 0);
+  REQUIRE(entries().size() == 1);
+  CHECK(fs::is_directory(entries()[0] / "work"));
+  fs::remove_all(entries()[0]);
+  REQUIRE(run_flyte(run.args("add"), {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()},
+                                      {"FLYTE_LOCAL_KEEP_SANDBOX", "true"}})
+              .exit_code == 0);
+  CHECK(entries().size() == 1);
+}
+
 TEST_CASE("e2e: env ids use short names and the first present name") {
   ContainerRun run;
   auto result = run_flyte(run.args("whoami"), {{"_F_PRJ", "p"},
