@@ -20,6 +20,7 @@
 #include "flyte/runtime/config.hpp"
 #include "flyte/runtime/error_document.hpp"
 #include "flyte/runtime/execution_plan.hpp"
+#include "flyte/runtime/registration_schema.hpp"
 #include "flyte/runtime/s3_config_loader.hpp"
 #include "flyte/runtime/supervisor.hpp"
 #include "flyte/runtime/task_execution.hpp"
@@ -137,12 +138,24 @@ void publish(const ExecutionPlan& plan, const std::string& document) {
   }
 }
 
-int list_tasks(const std::string& library_path, std::ostream& out) {
+int list_tasks(const std::string& library_path, const std::string& format, std::ostream& out) {
   auto library = TaskLibrary::open(library_path);
+  std::string text;
   for (const auto& task : library.list_tasks()) {
-    TaskInterface::of(task);  // reject malformed types here, not at run time
-    out << describe_task(task) << "\n";
+    const auto interface = TaskInterface::of(task);  // reject malformed types now, not at run time
+    if (format == "json") {
+      // Through the official schema: what is printed is a TypedInterface by
+      // construction, in MessageToJsonString's own form.
+      const auto typed = registration_message("flyteidl.core.TypedInterface",
+                                              typed_interface_json(task, interface));
+      text += fmt::format("{{\"name\":{},\"interface\":{}}}\n", nlohmann::json(task.name).dump(),
+                          registration_json(*typed));
+    } else {
+      text += describe_task(task) + "\n";
+    }
   }
+  // All or nothing: a bad task later in the list leaves no partial listing.
+  out << text;
   return 0;
 }
 
@@ -172,7 +185,7 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
       return 0;
     case CommandLine::Action::LIST:
       try {
-        return list_tasks(*command.list_library, out);
+        return list_tasks(*command.list_library, command.list_format, out);
       } catch (const std::exception& e) {
         err << "flyte-execute: " << e.what() << "\n";
         return 1;
