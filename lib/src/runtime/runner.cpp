@@ -20,6 +20,7 @@
 #include "flyte/runtime/config.hpp"
 #include "flyte/runtime/error_document.hpp"
 #include "flyte/runtime/execution_plan.hpp"
+#include "flyte/runtime/package.hpp"
 #include "flyte/runtime/registration_schema.hpp"
 #include "flyte/runtime/s3_config_loader.hpp"
 #include "flyte/runtime/supervisor.hpp"
@@ -171,6 +172,14 @@ int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::os
 
 int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
                       std::ostream& err) {
+  // Subcommands that never run a task: their own parsers, and nothing of a
+  // run's set-up (logging, sandbox, storage).
+  if (!args.empty() && args[0] == "package") {
+    return run_package({args.begin() + 1, args.end()}, out, err);
+  }
+  if (!args.empty() && args[0] == "validate") {
+    return run_validate({args.begin() + 1, args.end()}, out, err);
+  }
   CommandLine command;
   try {
     command = parse_command_line(args);
