@@ -1,5 +1,11 @@
 #pragma once
 
+/// The registration side of flyte-execute, in its own executable
+/// (libexec/flyte-execute/flyte-execute-registration, which `flyte-execute
+/// package`, `validate` and `--list --format json` exec): protobuf's JSON
+/// support, DynamicMessage and the gzip writer would otherwise add ~30 static
+/// initialisers and 4 registered descriptor files to every task's start.
+///
 /// `flyte-execute validate` and `flyte-execute package`: checking task
 /// libraries before they are deployed, and turning them into the archive
 /// `flytectl register files --archive` takes (what `pyflyte package` writes
@@ -9,7 +15,24 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "flyte/runtime/task_interface.hpp"
+
 namespace flyte {
+
+/// The interface as flyteidl.core.TypedInterface in protobuf's JSON mapping,
+/// exactly as flytekit types the equivalent Python signature
+/// (flytekit.core.interface.transform_interface_to_typed_interface): one
+/// Variable per input/output with its LiteralType, and as description the
+/// declared one or else the variable's name (flytekit's default when the
+/// docstring does not describe a parameter).
+nlohmann::json typed_interface_json(const LoadedTask& task, const TaskInterface& interface);
+
+/// `flyte-execute --list LIB.so --format json`: one {"name", "interface"}
+/// object per line, the interface a TypedInterface in MessageToJsonString's
+/// form. 0, or 1 with the problem on `err`.
+int list_tasks_json(const std::string& library, std::ostream& out, std::ostream& err);
 
 /// One thing wrong with a library or task, with how to fix it.
 struct LibraryProblem {

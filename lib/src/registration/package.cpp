@@ -1,7 +1,8 @@
-#include "flyte/runtime/package.hpp"
+#include "flyte/registration/package.hpp"
 
 #include <google/protobuf/io/gzip_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <array>
@@ -16,7 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "flyte/io/atomic_write.hpp"
-#include "flyte/runtime/registration_schema.hpp"
+#include "flyte/registration/registration_schema.hpp"
 #include "flyte/runtime/task_interface.hpp"
 #include "flyte/runtime/task_library.hpp"
 
@@ -359,7 +360,51 @@ std::string zero_padded(std::size_t index, std::size_t width) {
   return text;
 }
 
+nlohmann::json variable_map_json(const std::vector<TaskVariable>& declared,
+                                 const VariableTypes& types) {
+  nlohmann::json variables = nlohmann::json::object();
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    std::string type_json;
+    const auto status = google::protobuf::util::MessageToJsonString(types[i].second, &type_json);
+    if (!status.ok()) {
+      throw std::invalid_argument(fmt::format("cannot write the type of '{}' as JSON: {}",
+                                              declared[i].name, status.ToString()));
+    }
+    const std::string& description =
+        declared[i].description.empty() ? declared[i].name : declared[i].description;
+    variables[declared[i].name] = {{"type", nlohmann::json::parse(type_json)},
+                                   {"description", description}};
+  }
+  return {{"variables", std::move(variables)}};
+}
+
 }  // namespace
+
+nlohmann::json typed_interface_json(const LoadedTask& task, const TaskInterface& interface) {
+  return {{"inputs", variable_map_json(task.inputs, interface.inputs)},
+          {"outputs", variable_map_json(task.outputs, interface.outputs)}};
+}
+
+int list_tasks_json(const std::string& library_path, std::ostream& out, std::ostream& err) {
+  try {
+    auto library = TaskLibrary::open(library_path);
+    std::string text;
+    for (const auto& task : library.list_tasks()) {
+      const auto interface = TaskInterface::of(task);
+      // Through the official schema: what is printed is a TypedInterface by
+      // construction, in MessageToJsonString's own form.
+      const auto typed = registration_message("flyteidl.core.TypedInterface",
+                                              typed_interface_json(task, interface));
+      text += fmt::format("{{\"name\":{},\"interface\":{}}}\n", nlohmann::json(task.name).dump(),
+                          registration_json(*typed));
+    }
+    out << text;  // all or nothing: a bad task later leaves no partial listing
+    return 0;
+  } catch (const std::exception& e) {
+    err << "flyte-execute: " << e.what() << "\n";
+    return 1;
+  }
+}
 
 std::string registered_task_name(const std::string& library, const std::string& task) {
   std::string stem = fs::path(library).filename().string();
