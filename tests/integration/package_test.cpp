@@ -472,3 +472,12 @@ TEST_CASE("context: ABI 1.1 fields from C and C++ tasks") {
     CHECK(!map.literals().at("deck").scalar().primitive().boolean());
   }
 }
+
+TEST_CASE("abi: a library built against 1.0 still runs on this 1.1 host") {
+  auto r = run_flyte({"--task", example_lib("example_abi_1_0") + ":noop_storage"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  auto listed = run_flyte({"--list", example_lib("example_abi_1_0")});
+  CHECK(listed.exit_code == 0);
+  CHECK_THAT(listed.out, Catch::Contains("noop() -> ()"));
+}
