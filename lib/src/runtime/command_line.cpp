@@ -73,6 +73,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   add_optional(app, "--list", result.list_library,
                "print the tasks LIB.so exports with their typed interfaces")
       ->group("Task");
+  app.add_option("--format", result.list_format,
+                 "with --list: text, or json (one {\"name\", \"interface\": flyteidl "
+                 "TypedInterface} object per line)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->group("Task");
   app.add_option_function<std::vector<std::string>>(
          "--input",
          [&o](const std::vector<std::string>& items) {
@@ -137,6 +142,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     result.action = CommandLine::Action::LIST;
     return result;
   }
+  if (app.count("--format") > 0) throw UsageError("--format applies only to --list");
   o.normalize_templates();
   if (o.inputs && !o.output_prefix) {
     throw UsageError(

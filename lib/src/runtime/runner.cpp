@@ -1,9 +1,12 @@
 #include "flyte/runtime/runner.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -179,11 +182,38 @@ class SandboxCleanup {
 
 int list_tasks(const std::string& library_path, std::ostream& out) {
   auto library = TaskLibrary::open(library_path);
+  std::string text;
   for (const auto& task : library.list_tasks()) {
     TaskInterface::of(task);  // reject malformed types here, not at run time
-    out << describe_task(task) << "\n";
+    text += describe_task(task) + "\n";
   }
+  out << text;  // all or nothing: a bad task later leaves no partial listing
   return 0;
+}
+
+/// Replaces this process with the registration executable (see
+/// flyte/registration/package.hpp for why it is separate), found at
+/// ../libexec/flyte-execute/ from this binary, in the build tree as installed.
+/// Returns only when it cannot be started.
+int exec_registration(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path helper =
+      self.parent_path().parent_path() / "libexec" / "flyte-execute" / "flyte-execute-registration";
+  std::vector<std::string> argv_text{helper.string()};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  out.flush();
+  err.flush();
+  ::execv(helper.c_str(), argv.data());
+  err << fmt::format(
+      "flyte-execute: {} runs {}, which cannot be started ({}); it is installed with "
+      "flyte-execute under <prefix>/libexec/flyte-execute/ (copy it beside the binary's "
+      "../libexec when you copy flyte-execute alone)\n",
+      args.empty() ? "this command" : args[0], helper.string(), std::strerror(errno));
+  return 1;
 }
 
 int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::ostream& err) {
@@ -198,6 +228,11 @@ int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::os
 
 int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
                       std::ostream& err) {
+  // Subcommands that never run a task: their own parsers, and nothing of a
+  // run's set-up (logging, sandbox, storage).
+  if (!args.empty() && (args[0] == "package" || args[0] == "validate")) {
+    return exec_registration(args, out, err);
+  }
   CommandLine command;
   try {
     command = parse_command_line(args);
@@ -212,6 +247,9 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
       return 0;
     case CommandLine::Action::LIST:
       try {
+        if (command.list_format == "json") {
+          return exec_registration({"list-json", *command.list_library}, out, err);
+        }
         return list_tasks(*command.list_library, out);
       } catch (const std::exception& e) {
         err << "flyte-execute: " << e.what() << "\n";

@@ -17,7 +17,10 @@ struct CommandLine {
   Action action = Action::RUN;
   RunOptions options;
   std::optional<std::string> list_library;  ///< --list LIB.so
-  std::string text;                         ///< help or version text for HELP/VERSION
+  /// --format for --list: "text" (one readable line per task) or "json" (one
+  /// {"name", "interface": flyteidl.core.TypedInterface} object per line).
+  std::string list_format = "text";
+  std::string text;  ///< help or version text for HELP/VERSION
 };
 
 /// Parses argv. Throws UsageError (exit code 2) with CLI11's explanation and a
