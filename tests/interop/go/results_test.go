@@ -1,12 +1,18 @@
 package interop
 
 import (
+	"context"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
 
 	"github.com/flyteorg/flyte/flyteidl/gen/pb-go/flyteidl/core"
 	pluginsCore "github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/core"
+	"github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/flytek8s"
 )
 
 const (
@@ -169,25 +175,102 @@ func TestFailOnErrorHidesTheErrorDocumentFromTheEngine(t *testing.T) {
 	}
 }
 
-// Last row of the table: the output prefix cannot be written, nothing is
-// written and flyte-execute exits 1; the engine classifies the pod.
-func TestUnwritableOutputPrefixIsClassifiedFromThePod(t *testing.T) {
+// Last rows of the table: the output prefix, or even the staged error.pb,
+// cannot be written; nothing is written and flyte-execute exits 1. The engine
+// classifies the pod (never reads the prefix): pod Failed gives SYSTEM
+// retryable "Interrupted", the primary container seen terminated first USER
+// retryable.
+func TestNothingWrittenIsClassifiedFromThePod(t *testing.T) {
+	cases := []struct {
+		row   string
+		setup func(t *testing.T, r *taskRun)
+		task  string
+	}{
+		{"output prefix cannot be written", func(t *testing.T, r *taskRun) {
+			blocker := localPath(r.outPrefix) + "-file"
+			if err := os.WriteFile(blocker, []byte("not a folder"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r.outPrefix = r.outPrefix + "-file/out"
+		}, "add"},
+		{"not even error.pb fits (file size limit 0)", func(t *testing.T, r *taskRun) {
+			r.wrapper = []string{"prlimit", "--fsize=0", "--"}
+		}, "fail_runtime"},
+	}
+	for _, c := range cases {
+		t.Run(c.row, func(t *testing.T) {
+			r := newRun(t)
+			r.writeInputs(map[string]*core.Literal{"a": intLit(40), "b": intLit(2)})
+			c.setup(t, r)
+			res := r.run(c.task)
+			if res.exitCode != 1 {
+				t.Fatalf("exit %d, want 1\nstderr:\n%s", res.exitCode, res.stderr)
+			}
+			failed, running := podVerdicts(t, res.exitCode)
+			if failed.phase != retryable || failed.origin != SYSTEM || failed.code != "Interrupted" {
+				t.Errorf("pod Failed: %v, want SYSTEM retryable Interrupted", failed)
+			}
+			if running.phase != retryable || running.origin != USER {
+				t.Errorf("primary container terminated: %v, want USER retryable", running)
+			}
+		})
+	}
+}
+
+// SIGINT (a local Ctrl-C; Kubernetes never sends it): whatever exit code the
+// runtime picks, the engine's verdict is a SYSTEM retryable failure.
+func TestSigintIsASystemRetryableFailure(t *testing.T) {
 	r := newRun(t)
-	r.writeInputs(map[string]*core.Literal{"a": intLit(40), "b": intLit(2)})
-	blocker := localPath(r.outPrefix) + "-file"
-	if err := os.WriteFile(blocker, []byte("not a folder"), 0o644); err != nil {
+	r.flags = []string{"--grace-period", "1s"}
+	cmd, stdout, stderr := r.start(r.containerArgs("ignore_sigterm"))
+	waitForTask(t, cmd, stdout, stderr, "ignore_sigterm: ignoring SIGTERM")
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	r.outPrefix = r.outPrefix + "-file/out"
-	res := r.run("add")
-	if res.exitCode != 1 {
-		t.Fatalf("exit %d, want 1\nstderr:\n%s", res.exitCode, res.stderr)
+	res := r.wait(cmd, stdout, stderr, 60*time.Second)
+	if v := r.engineVerdict(res, false); v.phase != retryable || v.origin != SYSTEM {
+		t.Fatalf("exit %d, engine verdict %v, want SYSTEM retryable\nstderr:\n%s", res.exitCode, v, res.stderr)
 	}
-	failed, running := podVerdicts(t, res.exitCode)
-	if failed.phase != retryable || failed.origin != SYSTEM {
-		t.Errorf("pod Failed: %v, want SYSTEM retryable", failed)
+}
+
+// Pod statuses the binary cannot produce by itself: the container's whole
+// cgroup killed (the OOM killer with memory.oom.group, the default on cgroup
+// v2 since Kubernetes 1.28, kills flyte-execute too) or SIGKILL after the
+// pod's grace period (node drain). Both are retried; only the OOM kill is the
+// user's.
+func TestContainerKilledOutright(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name     string
+		exitCode int32
+		reason   string
+		phase    v1.PodPhase
+		want     pluginsCore.Phase
+		origin   core.ExecutionError_ErrorKind
+		code     string
+	}{
+		{"OOM-killed container", 137, "OOMKilled", v1.PodFailed, retryable, USER, "OOMKilled"},
+		{"SIGKILL after the grace period", 137, "Error", v1.PodFailed, retryable, SYSTEM, "Interrupted"},
+		{"exit 0 but a container was OOM-killed", 0, "OOMKilled", v1.PodSucceeded, retryable, USER, "OOMKilled"},
 	}
-	if running.phase != retryable || running.origin != USER {
-		t.Errorf("primary container terminated: %v, want USER retryable", running)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cs := v1.ContainerStatus{Name: primary, State: v1.ContainerState{Terminated: &v1.ContainerStateTerminated{
+				ExitCode: c.exitCode, Reason: c.reason}}}
+			status := v1.PodStatus{Phase: c.phase, ContainerStatuses: []v1.ContainerStatus{cs}}
+			var p pluginsCore.PhaseInfo
+			var err error
+			if c.phase == v1.PodFailed {
+				p, err = flytek8s.DemystifyFailure(ctx, status, pluginsCore.TaskInfo{}, primary)
+			} else {
+				p, err = flytek8s.DemystifySuccess(status, pluginsCore.TaskInfo{})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := fromPhaseInfo(p); v.phase != c.want || v.origin != c.origin || v.code != c.code {
+				t.Fatalf("%v, want %v origin=%v code=%q", v, c.want, c.origin, c.code)
+			}
+		})
 	}
 }

@@ -1,9 +1,11 @@
 package interop
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -84,19 +86,7 @@ func TestSigtermOnTheRealBinaryRetriesOnTheSystemBudget(t *testing.T) {
 			r := newRun(t)
 			r.flags = c.flags
 			cmd, stdout, stderr := r.start(r.containerArgs(c.task))
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				started := childOf(cmd.Process.Pid) != 0 &&
-					(c.marker == "" || strings.Contains(stderr.String()+stdout.String(), c.marker))
-				if started {
-					break
-				}
-				if time.Now().After(deadline) {
-					_ = cmd.Process.Kill()
-					t.Fatalf("the task did not start\nstderr:\n%s", stderr.String())
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			waitForTask(t, cmd, stdout, stderr, c.marker)
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
@@ -116,6 +106,20 @@ func TestSigtermOnTheRealBinaryRetriesOnTheSystemBudget(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// waitForTask returns once flyte-execute's task process runs (and printed
+// marker, if any): only then does a signal reach a running task.
+func waitForTask(t *testing.T, cmd *exec.Cmd, stdout, stderr *bytes.Buffer, marker string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for childOf(cmd.Process.Pid) == 0 || (marker != "" && !strings.Contains(stderr.String()+stdout.String(), marker)) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the task did not start\nstderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

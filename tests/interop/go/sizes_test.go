@@ -1,6 +1,7 @@
 package interop
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/flyteorg/flyte/flyteidl/gen/pb-go/flyteidl/core"
+	"github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/catalog"
 	pluginsCore "github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/core"
 	"github.com/flyteorg/flyte/flytestdlib/storage"
 )
@@ -71,7 +73,7 @@ func TestLargeOutputIsOffloaded(t *testing.T) {
 		t.Errorf("offloaded to %s, flytekit writes %s", meta.GetUri(), want)
 	}
 	if lit.GetHash() == "" {
-		t.Logf("finding: the offloaded literal carries no hash (flytekit sets compute_hash_string)")
+		t.Errorf("the offloaded literal carries no hash (flytekit and propeller's own offloading set one)")
 	}
 	// Propeller hands the reference on unread (its store would refuse a
 	// literal over maxDownloadMBs too); check the bytes behind it directly.
@@ -88,5 +90,32 @@ func TestLargeOutputIsOffloaded(t *testing.T) {
 	}
 	if !proto.Equal(&offloaded, strLit(want)) {
 		t.Errorf("the offloaded literal is not the task's output")
+	}
+}
+
+// A downstream task with caching keys its cache on its inputs' hashes
+// (flyteplugins catalog.HashLiteralMap, which uses a literal's hash when set).
+// Two executions that produce the same large value must give the same key,
+// although each offloaded literal sits under its own execution's prefix.
+func TestOffloadedOutputsKeepTheCacheKeyStable(t *testing.T) {
+	env := map[string]string{"_F_L_MIN_SIZE_MB": "1"}
+	var keys []string
+	for _, attempt := range []string{"first", "second"} {
+		t.Run(attempt, func(t *testing.T) {
+			r, res, _ := greetRun(t, 3*1024*1024, env)
+			v := r.engineVerdict(res, true)
+			if v.phase != pluginsCore.PhaseSuccess || v.outputs.GetLiterals()["greeting"].GetOffloadedMetadata() == nil {
+				t.Fatalf("engine verdict %v, want success with an offloaded greeting", v)
+			}
+			key, err := catalog.HashLiteralMap(context.Background(), v.outputs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, key)
+		})
+	}
+	if len(keys) == 2 && keys[0] != keys[1] {
+		t.Fatalf("cache keys differ for equal values: %q and %q (the offloaded literal needs a content hash)",
+			keys[0], keys[1])
 	}
 }
