@@ -34,6 +34,7 @@ import (
 	"github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/io"
 	"github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/ioutils"
 	"github.com/flyteorg/flyte/flytestdlib/contextutils"
+	"github.com/flyteorg/flyte/flytestdlib/logger"
 	"github.com/flyteorg/flyte/flytestdlib/promutils"
 	"github.com/flyteorg/flyte/flytestdlib/promutils/labeled"
 	"github.com/flyteorg/flyte/flytestdlib/storage"
@@ -65,6 +66,11 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "interop: %v\n", err)
 			os.Exit(2)
 		}
+	}
+	// The engine's info and warning lines would bury the test's own output.
+	if err := logger.SetConfig(&logger.Config{Level: logger.ErrorLevel}); err != nil {
+		fmt.Fprintf(os.Stderr, "interop: %v\n", err)
+		os.Exit(2)
 	}
 	// As propeller's start-up does, before any store is created.
 	labeled.SetMetricKeys(contextutils.ProjectKey, contextutils.DomainKey, contextutils.WorkflowIDKey,
