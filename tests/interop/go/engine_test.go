@@ -382,9 +382,11 @@ func terminated(exitCode int32) v1.ContainerStatus {
 
 // podVerdicts classifies a container that exited non-zero the two ways the
 // pod plugin (flyteplugins go/tasks/plugins/k8s/pod, DemystifyPodStatus) can
-// see it: the pod already Failed (DemystifyFailure), or the pod still
-// Running with the primary container terminated (DeterminePrimaryContainerPhase;
-// a container task's pod carries the primary-container annotation).
+// see it: the pod already Failed (DemystifyFailure; a pod whose only container
+// ended), or the pod still Running with the primary container terminated
+// (DeterminePrimaryContainerPhase; a container task's pod carries the
+// primary-container annotation, and an injected sidecar, e.g. a service mesh
+// proxy, keeps the pod Running after the task's container ended).
 func podVerdicts(t *testing.T, exitCode int32) (podFailed, primaryTerminated verdict) {
 	t.Helper()
 	ctx := context.Background()
