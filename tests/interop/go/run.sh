@@ -20,6 +20,8 @@ fi
 build_dir=$(cd "$1" && pwd)
 shift
 
+# The official Go distribution installs to /usr/local/go without touching PATH.
+command -v go >/dev/null 2>&1 || [ ! -x /usr/local/go/bin/go ] || export PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null 2>&1 || { echo "run.sh: 'go' is not on PATH (the module needs Go >= $(sed -n 's/^go //p' "$here/go.mod"))" >&2; exit 1; }
 for f in "$build_dir/bin/flyte-execute" "$build_dir/lib/libexample_tasks.so" "$build_dir/lib/libexample_bad_abi.so"; do
   [ -e "$f" ] || { echo "run.sh: $f is missing (build the flyte-execute, example_tasks and example_bad_abi targets)" >&2; exit 1; }
