@@ -3,6 +3,7 @@ package interop
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -90,7 +91,7 @@ func TestFailureTableExitZeroRows(t *testing.T) {
 		{"threw RecoverableError", "fail_recoverable", nil, false, "USER:Recoverable", retryable, USER, "busy"},
 		{"threw UserError(code)", "fail_custom", nil, false, "USER:QuotaExceeded", permanent, USER, "bucket is full"},
 		{"library missing", "add", func(r *taskRun) {
-			r.library = localPath(r.outPrefix) + "/../missing.so"
+			r.library = filepath.Join(storeRoot, bucket, r.key, "missing.so")
 			r.writeInputs(addInputs)
 		}, true, "USER:TaskLoadError", permanent, USER, "missing.so"},
 		{"symbol missing", "no_such_task", func(r *taskRun) { r.writeInputs(addInputs) },

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flyteorg/flyte/flyteidl/gen/pb-go/flyteidl/core"
 	pluginsCore "github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/core"
@@ -87,7 +88,7 @@ func TestReadmeContainerArgsRenderedByTheEngineRun(t *testing.T) {
 		t.Fatalf("a first attempt's previous checkpoint renders as %q, want the two characters \"\"", args)
 	}
 	cmd, stdout, stderr := r.start(args)
-	res := r.wait(cmd, stdout, stderr, 60e9)
+	res := r.wait(cmd, stdout, stderr, time.Minute)
 	if res.exitCode != 0 {
 		t.Fatalf("exit %d with the rendered args %q\nstderr:\n%s", res.exitCode, args, res.stderr)
 	}
@@ -107,7 +108,7 @@ func TestRenderedPreviousCheckpointIsRestored(t *testing.T) {
 	first := newRun(t)
 	first.writeInputs(inputs)
 	cmd, stdout, stderr := first.start(render(t, first, args, ""))
-	res := first.wait(cmd, stdout, stderr, 60e9)
+	res := first.wait(cmd, stdout, stderr, time.Minute)
 	v := first.engineVerdict(res, true)
 	if v.phase != pluginsCore.PhaseSuccess {
 		t.Fatalf("first attempt: exit %d, %v\nstderr:\n%s", res.exitCode, v, res.stderr)
@@ -123,7 +124,7 @@ func TestRenderedPreviousCheckpointIsRestored(t *testing.T) {
 		t.Fatalf("previous checkpoint rendered as %q, want %q", rendered[i+1], firstCheckpoint)
 	}
 	cmd, stdout, stderr = second.start(rendered)
-	res = second.wait(cmd, stdout, stderr, 60e9)
+	res = second.wait(cmd, stdout, stderr, time.Minute)
 	v = second.engineVerdict(res, true)
 	if v.phase != pluginsCore.PhaseSuccess {
 		t.Fatalf("retry: exit %d, %v\nstderr:\n%s", res.exitCode, v, res.stderr)
