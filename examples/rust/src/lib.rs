@@ -182,6 +182,17 @@ task! {
 }
 
 library!(
-    add, divide, flaky, explode, parse_int, every_type, file_lines, dir_size,
-    checkpoint_counter, checkpoint_dir, secret_length, whoami, report
+    add,
+    divide,
+    flaky,
+    explode,
+    parse_int,
+    every_type,
+    file_lines,
+    dir_size,
+    checkpoint_counter,
+    checkpoint_dir,
+    secret_length,
+    whoami,
+    report
 );

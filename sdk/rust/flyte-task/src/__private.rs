@@ -4,7 +4,9 @@ use std::any::Any;
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::ffi::{self, FLYTE_Call, FLYTE_Error, FLYTE_HostApi, FLYTE_SecretRequest, FLYTE_Variable};
+use crate::ffi::{
+    self, FLYTE_Call, FLYTE_Error, FLYTE_HostApi, FLYTE_SecretRequest, FLYTE_Variable,
+};
 use crate::{Context, Error, Result, TypeName};
 
 /// Makes a static of raw pointers (a descriptor, a table) shareable: it is
@@ -18,7 +20,10 @@ const NULL: *const c_char = std::ptr::null();
 
 /// The variables of an interface, pointing at the statics that hold their
 /// names and types.
-pub const fn variables<const N: usize>(names: &[&'static str; N], types: &'static [TypeName; N]) -> [FLYTE_Variable; N] {
+pub const fn variables<const N: usize>(
+    names: &[&'static str; N],
+    types: &'static [TypeName; N],
+) -> [FLYTE_Variable; N] {
     let mut out = [FLYTE_Variable { name: NULL, r#type: NULL, description: NULL }; N];
     let mut i = 0;
     while i < N {
@@ -107,7 +112,8 @@ pub const fn description<const N: usize>(doc: &str) -> [u8; N] {
             if blank || i >= src.len() {
                 continue;
             }
-            let next_blank = src[i] == b'\n' || (src[i] == b' ' && i + 1 < src.len() && src[i + 1] == b'\n');
+            let next_blank =
+                src[i] == b'\n' || (src[i] == b' ' && i + 1 < src.len() && src[i + 1] == b'\n');
             out[o] = if next_blank { b'\n' } else { b' ' };
             o += 1;
             continue;
@@ -141,10 +147,17 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-fn host_error(api: &FLYTE_HostApi, code: &str, message: &str, recoverable: bool) -> *mut FLYTE_Error {
+fn host_error(
+    api: &FLYTE_HostApi,
+    code: &str,
+    message: &str,
+    recoverable: bool,
+) -> *mut FLYTE_Error {
     // NUL cannot reach C: cut at the first one rather than lose the error.
-    let c = |s: &str| std::ffi::CString::new(s.split('\0').next().unwrap_or("")).unwrap_or_default();
-    let kind = if recoverable { ffi::FLYTE_ERROR_RECOVERABLE } else { ffi::FLYTE_ERROR_NON_RECOVERABLE };
+    let c =
+        |s: &str| std::ffi::CString::new(s.split('\0').next().unwrap_or("")).unwrap_or_default();
+    let kind =
+        if recoverable { ffi::FLYTE_ERROR_RECOVERABLE } else { ffi::FLYTE_ERROR_NON_RECOVERABLE };
     match api.error_new {
         // SAFETY: error_new copies both strings and never returns NULL.
         Some(new) => unsafe { new(c(code).as_ptr(), c(message).as_ptr(), kind) },

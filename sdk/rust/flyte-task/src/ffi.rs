@@ -107,45 +107,85 @@ pub struct FLYTE_HostApi {
     pub api_version_minor: u32,
 
     pub error_new: Option<
-        unsafe extern "C" fn(code: *const c_char, message: *const c_char, kind: FLYTE_ErrorKind) -> Err,
+        unsafe extern "C" fn(
+            code: *const c_char,
+            message: *const c_char,
+            kind: FLYTE_ErrorKind,
+        ) -> Err,
     >,
     pub error_code: Option<unsafe extern "C" fn(error: *const FLYTE_Error) -> *const c_char>,
     pub error_message: Option<unsafe extern "C" fn(error: *const FLYTE_Error) -> *const c_char>,
     pub error_kind: Option<unsafe extern "C" fn(error: *const FLYTE_Error) -> FLYTE_ErrorKind>,
     pub error_delete: Option<unsafe extern "C" fn(error: Err)>,
 
-    pub working_directory: Option<unsafe extern "C" fn(call: Call, path: *mut *const c_char) -> Err>,
+    pub working_directory:
+        Option<unsafe extern "C" fn(call: Call, path: *mut *const c_char) -> Err>,
     pub execution_id: Option<unsafe extern "C" fn(call: Call, id: *mut *const c_char) -> Err>,
     pub task_id: Option<unsafe extern "C" fn(call: Call, id: *mut *const c_char) -> Err>,
     pub execution_date: Option<unsafe extern "C" fn(call: Call, unix_ns: *mut i64) -> Err>,
-    pub raw_output_prefix: Option<unsafe extern "C" fn(call: Call, prefix: *mut *const c_char) -> Err>,
+    pub raw_output_prefix:
+        Option<unsafe extern "C" fn(call: Call, prefix: *mut *const c_char) -> Err>,
     pub attempt: Option<unsafe extern "C" fn(call: Call, attempt: *mut u32) -> Err>,
 
-    pub input_int64: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: *mut i64) -> Err>,
-    pub input_double: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: *mut f64) -> Err>,
-    pub input_bool: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: *mut bool) -> Err>,
+    pub input_int64:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: *mut i64) -> Err>,
+    pub input_double:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: *mut f64) -> Err>,
+    pub input_bool:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: *mut bool) -> Err>,
     pub input_string: Option<
-        unsafe extern "C" fn(call: Call, name: *const c_char, data: *mut *const c_char, len: *mut usize) -> Err,
+        unsafe extern "C" fn(
+            call: Call,
+            name: *const c_char,
+            data: *mut *const c_char,
+            len: *mut usize,
+        ) -> Err,
     >,
-    pub input_datetime: Option<unsafe extern "C" fn(call: Call, name: *const c_char, unix_ns: *mut i64) -> Err>,
-    pub input_duration: Option<unsafe extern "C" fn(call: Call, name: *const c_char, ns: *mut i64) -> Err>,
+    pub input_datetime:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, unix_ns: *mut i64) -> Err>,
+    pub input_duration:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, ns: *mut i64) -> Err>,
     pub input_json: Option<
-        unsafe extern "C" fn(call: Call, name: *const c_char, json: *mut *const c_char, len: *mut usize) -> Err,
+        unsafe extern "C" fn(
+            call: Call,
+            name: *const c_char,
+            json: *mut *const c_char,
+            len: *mut usize,
+        ) -> Err,
     >,
     pub input_path: Option<
-        unsafe extern "C" fn(call: Call, name: *const c_char, local_path: *mut *const c_char) -> Err,
+        unsafe extern "C" fn(
+            call: Call,
+            name: *const c_char,
+            local_path: *mut *const c_char,
+        ) -> Err,
     >,
 
-    pub output_int64: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: i64) -> Err>,
-    pub output_double: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: f64) -> Err>,
-    pub output_bool: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: bool) -> Err>,
+    pub output_int64:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: i64) -> Err>,
+    pub output_double:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: f64) -> Err>,
+    pub output_bool:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: bool) -> Err>,
     pub output_string: Option<
-        unsafe extern "C" fn(call: Call, name: *const c_char, data: *const c_char, len: usize) -> Err,
+        unsafe extern "C" fn(
+            call: Call,
+            name: *const c_char,
+            data: *const c_char,
+            len: usize,
+        ) -> Err,
     >,
-    pub output_datetime: Option<unsafe extern "C" fn(call: Call, name: *const c_char, unix_ns: i64) -> Err>,
-    pub output_duration: Option<unsafe extern "C" fn(call: Call, name: *const c_char, ns: i64) -> Err>,
+    pub output_datetime:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, unix_ns: i64) -> Err>,
+    pub output_duration:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, ns: i64) -> Err>,
     pub output_json: Option<
-        unsafe extern "C" fn(call: Call, name: *const c_char, json: *const c_char, len: usize) -> Err,
+        unsafe extern "C" fn(
+            call: Call,
+            name: *const c_char,
+            json: *const c_char,
+            len: usize,
+        ) -> Err,
     >,
     pub output_path: Option<
         unsafe extern "C" fn(call: Call, name: *const c_char, local_path: *const c_char) -> Err,
@@ -163,20 +203,28 @@ pub struct FLYTE_HostApi {
     >,
 
     pub checkpoint_prev_exists: Option<unsafe extern "C" fn(call: Call, exists: *mut bool) -> Err>,
-    pub checkpoint_restore: Option<unsafe extern "C" fn(call: Call, local_dir: *mut *const c_char) -> Err>,
+    pub checkpoint_restore:
+        Option<unsafe extern "C" fn(call: Call, local_dir: *mut *const c_char) -> Err>,
     pub checkpoint_read:
         Option<unsafe extern "C" fn(call: Call, bytes: *mut *const c_char, len: *mut usize) -> Err>,
-    pub checkpoint_write: Option<unsafe extern "C" fn(call: Call, bytes: *const c_char, len: usize) -> Err>,
-    pub checkpoint_save_path: Option<unsafe extern "C" fn(call: Call, local_path: *const c_char) -> Err>,
+    pub checkpoint_write:
+        Option<unsafe extern "C" fn(call: Call, bytes: *const c_char, len: usize) -> Err>,
+    pub checkpoint_save_path:
+        Option<unsafe extern "C" fn(call: Call, local_path: *const c_char) -> Err>,
 
-    pub deck_append:
-        Option<unsafe extern "C" fn(call: Call, deck_name: *const c_char, html: *const c_char) -> Err>,
+    pub deck_append: Option<
+        unsafe extern "C" fn(call: Call, deck_name: *const c_char, html: *const c_char) -> Err,
+    >,
 
-    pub stats_incr: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: i64) -> Err>,
-    pub stats_gauge: Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: f64) -> Err>,
-    pub stats_timing_ms: Option<unsafe extern "C" fn(call: Call, name: *const c_char, ms: f64) -> Err>,
+    pub stats_incr:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: i64) -> Err>,
+    pub stats_gauge:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, value: f64) -> Err>,
+    pub stats_timing_ms:
+        Option<unsafe extern "C" fn(call: Call, name: *const c_char, ms: f64) -> Err>,
 
-    pub log_message: Option<unsafe extern "C" fn(call: Call, level: i32, message: *const c_char) -> Err>,
+    pub log_message:
+        Option<unsafe extern "C" fn(call: Call, level: i32, message: *const c_char) -> Err>,
 
     pub output_metadata_add: Option<
         unsafe extern "C" fn(

@@ -146,7 +146,10 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn err(&self, expected: &str) -> String {
         match self.s.get(self.i) {
-            Some(c) => format!("invalid JSON at byte {}: expected {expected}, found '{}'", self.i, *c as char),
+            Some(c) => format!(
+                "invalid JSON at byte {}: expected {expected}, found '{}'",
+                self.i, *c as char
+            ),
             None => format!("invalid JSON: expected {expected}, found the end of the text"),
         }
     }
@@ -342,7 +345,9 @@ impl Parser<'_> {
                 return Ok(Value::Int(i));
             }
         }
-        text.parse::<f64>().map(Value::Float).map_err(|e| format!("invalid JSON number '{text}': {e}"))
+        text.parse::<f64>()
+            .map(Value::Float)
+            .map_err(|e| format!("invalid JSON number '{text}': {e}"))
     }
 }
 
@@ -352,18 +357,31 @@ mod tests {
 
     #[test]
     fn round_trips_every_kind() {
-        let text = r#"{"a":[1,-2,3.5,1e-7,true,false,null],"b":"x\"\\\n\u00e9\ud83d\ude00","c":{}}"#;
+        let text =
+            r#"{"a":[1,-2,3.5,1e-7,true,false,null],"b":"x\"\\\n\u00e9\ud83d\ude00","c":{}}"#;
         let v = Value::parse(text).unwrap();
-        assert_eq!(v.get("a").unwrap(), &Value::Array(vec![
-            Value::Int(1), Value::Int(-2), Value::Float(3.5), Value::Float(1e-7),
-            Value::Bool(true), Value::Bool(false), Value::Null]));
+        assert_eq!(
+            v.get("a").unwrap(),
+            &Value::Array(vec![
+                Value::Int(1),
+                Value::Int(-2),
+                Value::Float(3.5),
+                Value::Float(1e-7),
+                Value::Bool(true),
+                Value::Bool(false),
+                Value::Null
+            ])
+        );
         assert_eq!(v.get("b").unwrap().as_str().unwrap(), "x\"\\\né😀");
         assert_eq!(Value::parse(&v.to_string()).unwrap(), v);
     }
 
     #[test]
     fn big_integers_become_floats_and_floats_keep_a_point() {
-        assert_eq!(Value::parse("9223372036854775808").unwrap(), Value::Float(9223372036854775808.0));
+        assert_eq!(
+            Value::parse("9223372036854775808").unwrap(),
+            Value::Float(9223372036854775808.0)
+        );
         assert_eq!(Value::Float(1.0).to_string(), "1.0");
         assert_eq!(Value::Float(f64::NAN).to_string(), "\"NaN\"");
         assert_eq!(Value::Float(f64::NEG_INFINITY).to_string(), "\"-Infinity\"");
@@ -371,7 +389,9 @@ mod tests {
 
     #[test]
     fn rejects_malformed_text_with_a_position() {
-        for bad in ["", "[1,]", "{\"a\" 1}", "01x", "\"abc", "[1] 2", "tru", "\"\\x\"", "\"\\ud800\""] {
+        for bad in
+            ["", "[1,]", "{\"a\" 1}", "01x", "\"abc", "[1] 2", "tru", "\"\\x\"", "\"\\ud800\""]
+        {
             let err = Value::parse(bad).unwrap_err();
             assert!(err.starts_with("invalid JSON"), "{bad}: {err}");
         }

@@ -180,7 +180,9 @@ fn c_path(path: &Path) -> Result<CString> {
 }
 #[cfg(not(unix))]
 fn c_path(path: &Path) -> Result<CString> {
-    let text = path.to_str().ok_or_else(|| Error::value(format!("path is not UTF-8: {}", path.display())))?;
+    let text = path
+        .to_str()
+        .ok_or_else(|| Error::value(format!("path is not UTF-8: {}", path.display())))?;
     c_string(text, "path")
 }
 
@@ -229,15 +231,22 @@ impl Context {
         // error_delete, and we copy them before that.
         unsafe {
             let text = |f: Option<unsafe extern "C" fn(*const FLYTE_Error) -> *const c_char>| {
-                f.map(|f| f(err)).filter(|p| !p.is_null()).map(|p| CStr::from_ptr(p).to_string_lossy().into_owned())
+                f.map(|f| f(err))
+                    .filter(|p| !p.is_null())
+                    .map(|p| CStr::from_ptr(p).to_string_lossy().into_owned())
             };
             let code = text(api.error_code).unwrap_or_default();
             let message = text(api.error_message).unwrap_or_default();
-            let recoverable = api.error_kind.map(|f| f(err) == ffi::FLYTE_ERROR_RECOVERABLE).unwrap_or(false);
+            let recoverable =
+                api.error_kind.map(|f| f(err) == ffi::FLYTE_ERROR_RECOVERABLE).unwrap_or(false);
             if let Some(delete) = api.error_delete {
                 delete(err);
             }
-            Err(Error::new(if code.is_empty() { "USER:RuntimeError".into() } else { code }, message, recoverable))
+            Err(Error::new(
+                if code.is_empty() { "USER:RuntimeError".into() } else { code },
+                message,
+                recoverable,
+            ))
         }
     }
 
@@ -300,10 +309,16 @@ impl Context {
     /// host masks it in everything it logs; keep it out of outputs yourself.
     pub fn secret(&self, group: &str, key: &str) -> Result<String> {
         let bytes = self.secret_bytes(group, key, None)?;
-        String::from_utf8(bytes).map_err(|_| Error::value(format!("secret {group}/{key} is not valid UTF-8")))
+        String::from_utf8(bytes)
+            .map_err(|_| Error::value(format!("secret {group}/{key} is not valid UTF-8")))
     }
     /// A secret's value as bytes, for a given group version if `Some`.
-    pub fn secret_bytes(&self, group: &str, key: &str, group_version: Option<&str>) -> Result<Vec<u8>> {
+    pub fn secret_bytes(
+        &self,
+        group: &str,
+        key: &str,
+        group_version: Option<&str>,
+    ) -> Result<Vec<u8>> {
         let (g, k) = (c_string(group, "secret group")?, c_string(key, "secret key")?);
         let v = group_version.map(|v| c_string(v, "secret group version")).transpose()?;
         let (mut p, mut len): (*const c_char, usize) = (std::ptr::null(), 0);
@@ -358,7 +373,11 @@ impl Context {
 
     /// Attaches a key/value pair to a declared output's literal metadata.
     pub fn add_output_metadata(&self, output: &str, key: &str, value: &str) -> Result<()> {
-        let (o, k, v) = (c_string(output, "output name")?, c_string(key, "metadata key")?, c_string(value, "metadata value")?);
+        let (o, k, v) = (
+            c_string(output, "output name")?,
+            c_string(key, "metadata key")?,
+            c_string(value, "metadata value")?,
+        );
         host!(self, output_metadata_add(o.as_ptr(), k.as_ptr(), v.as_ptr()))
     }
 
@@ -587,7 +606,8 @@ impl FlyteType for String {
 }
 
 fn datetime_ns(t: &SystemTime) -> Result<i64> {
-    time::to_unix_ns(*t).ok_or_else(|| Error::value(format!("{t:?} is outside what a Flyte datetime holds")))
+    time::to_unix_ns(*t)
+        .ok_or_else(|| Error::value(format!("{t:?} is outside what a Flyte datetime holds")))
 }
 
 impl FlyteType for SystemTime {
@@ -615,11 +635,15 @@ impl FlyteType for SystemTime {
 
 fn duration_from_ns(ns: i64, at: &str) -> Result<Duration> {
     u64::try_from(ns).map(Duration::from_nanos).map_err(|_| {
-        Error::value(format!("{at}: {} is negative, which std::time::Duration cannot hold", format_duration(ns)))
+        Error::value(format!(
+            "{at}: {} is negative, which std::time::Duration cannot hold",
+            format_duration(ns)
+        ))
     })
 }
 fn duration_ns(d: &Duration) -> Result<i64> {
-    i64::try_from(d.as_nanos()).map_err(|_| Error::value(format!("{d:?} is longer than a Flyte duration holds")))
+    i64::try_from(d.as_nanos())
+        .map_err(|_| Error::value(format!("{d:?} is longer than a Flyte duration holds")))
 }
 
 impl FlyteType for Duration {
@@ -628,8 +652,11 @@ impl FlyteType for Duration {
         Value::String(format_duration(duration_ns(self).unwrap_or(i64::MAX)))
     }
     fn from_json(v: &Value, at: &str) -> Result<Self> {
-        let text = v.as_str().ok_or_else(|| type_error(at, "a duration string like \"1.5s\"", v))?;
-        let ns = parse_duration(text).ok_or_else(|| Error::value(format!("{at}: '{text}' is not a duration like \"1.5s\"")))?;
+        let text =
+            v.as_str().ok_or_else(|| type_error(at, "a duration string like \"1.5s\"", v))?;
+        let ns = parse_duration(text).ok_or_else(|| {
+            Error::value(format!("{at}: '{text}' is not a duration like \"1.5s\""))
+        })?;
         duration_from_ns(ns, at)
     }
     fn read(ctx: &Context, name: &str) -> Result<Self> {
@@ -678,7 +705,11 @@ macro_rules! path_type {
                 let mut p: *const c_char = std::ptr::null();
                 host!(ctx, input_path(n.as_ptr(), &mut p))?;
                 // SAFETY: as in Context::owned.
-                Ok($t::new(path_from(if p.is_null() { &[] } else { unsafe { CStr::from_ptr(p) }.to_bytes() })))
+                Ok($t::new(path_from(if p.is_null() {
+                    &[]
+                } else {
+                    unsafe { CStr::from_ptr(p) }.to_bytes()
+                })))
             }
             fn write(&self, ctx: &Context, name: &str) -> Result<()> {
                 let (n, p) = (output_name(name)?, c_path(&self.path)?);
@@ -717,7 +748,9 @@ impl<T: FlyteType> FlyteType for Vec<T> {
     }
     fn from_json(v: &Value, at: &str) -> Result<Self> {
         match v {
-            Value::Array(a) => a.iter().enumerate().map(|(i, e)| T::from_json(e, &format!("{at}[{i}]"))).collect(),
+            Value::Array(a) => {
+                a.iter().enumerate().map(|(i, e)| T::from_json(e, &format!("{at}[{i}]"))).collect()
+            }
             _ => Err(type_error(at, "a JSON array", v)),
         }
     }
@@ -725,7 +758,10 @@ impl<T: FlyteType> FlyteType for Vec<T> {
 
 fn map_from_json<T: FlyteType, M: FromIterator<(String, T)>>(v: &Value, at: &str) -> Result<M> {
     match v {
-        Value::Object(m) => m.iter().map(|(k, e)| Ok((k.clone(), T::from_json(e, &format!("{at}[{k:?}]"))?))).collect(),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, e)| Ok((k.clone(), T::from_json(e, &format!("{at}[{k:?}]"))?)))
+            .collect(),
         _ => Err(type_error(at, "a JSON object", v)),
     }
 }

@@ -64,7 +64,8 @@ macro_rules! task {
     (@emit [$($docattr:tt)*] [$($doc:literal)*] [$([$($skey:ident = $sval:literal),+])*] [$($deck:literal)?]
         $name:ident [$($ctx:ident)?] [$(($arg:ident : $aty:ty))*] [$(($out:ident : $oty:ty))*] $body:block) => {
         $($docattr)*
-        #[allow(unused_parens, clippy::unnecessary_wraps, clippy::needless_pass_by_value)]
+        // A task has as many inputs and outputs as its interface needs.
+        #[allow(unused_parens, clippy::too_many_arguments, clippy::type_complexity)]
         fn $name($($ctx: &$crate::Context,)? $($arg: $aty),*) -> $crate::Result<($($oty),*)> $body
 
         #[doc(hidden)]

@@ -143,7 +143,13 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    if i != s.len() || !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+    if i != s.len()
+        || !(1..=12).contains(&mo)
+        || !(1..=31).contains(&d)
+        || h > 23
+        || mi > 59
+        || sec > 60
+    {
         return None;
     }
     let secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
@@ -194,7 +200,9 @@ mod tests {
         assert_eq!(format_datetime(-1), "1969-12-31T23:59:59.999999999Z");
         assert_eq!(parse_datetime("2024-05-01T12:00:00.250Z"), Some(1_714_564_800_250_000_000));
         assert_eq!(parse_datetime("2024-05-01T14:00:00.25+02:00"), Some(1_714_564_800_250_000_000));
-        for bad in ["2024-05-01", "2024-13-01T00:00:00Z", "2024-05-01T12:00:00", "2024-05-01T12:00:00.Z"] {
+        for bad in
+            ["2024-05-01", "2024-13-01T00:00:00Z", "2024-05-01T12:00:00", "2024-05-01T12:00:00.Z"]
+        {
             assert_eq!(parse_datetime(bad), None, "{bad}");
         }
     }
