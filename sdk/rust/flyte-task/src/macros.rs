@@ -105,10 +105,10 @@ macro_rules! task {
                     secrets: SECRETS.as_ptr(),
                     secret_count: SECRETS.len(),
                     flags: 0 $(| if $deck { $crate::ffi::FLYTE_TASK_ENABLE_DECK } else { 0 })?,
-                    run: Some(run),
+                    run: Some(__flyte_run),
                 });
 
-            unsafe extern "C" fn run(
+            unsafe extern "C" fn __flyte_run(
                 api: *const $crate::ffi::FLYTE_HostApi,
                 call: *mut $crate::ffi::FLYTE_Call,
             ) -> *mut $crate::ffi::FLYTE_Error {
