@@ -3,10 +3,12 @@
 // (inputs.pb / outputs.pb / error.pb, read back with protobuf) and locally.
 // Whatever a Rust task does must look to Flyte exactly like a C++ task.
 #include <google/protobuf/text_format.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <sstream>
 
 #include "flyteidl/core/errors.pb.h"
 #include "flyteidl/core/literals.pb.h"
@@ -33,12 +35,12 @@ struct ContainerRun {
     write_text(inputs, map.SerializeAsString());
     fs::create_directories(outputs);
   }
-  std::vector<std::string> args(const std::string& task) const {
+  std::vector<std::string> args(const std::string& task, const std::string& lib = kLib) const {
     return container_args({.inputs = inputs.string(),
                            .output_prefix = outputs.string(),
                            .raw_output_prefix = raw.string(),
                            .task = task,
-                           .library = kLib});
+                           .library = lib});
   }
   flyteidl::core::LiteralMap read_outputs() const {
     flyteidl::core::LiteralMap map;
@@ -368,4 +370,94 @@ TEST_CASE("e2e: a value the Rust type cannot hold is a USER:ValueError naming th
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.err, Catch::Contains("USER:ValueError: input 'wait': -1.500s is negative, "
                                          "which std::time::Duration cannot hold"));
+}
+
+// The same task in Rust and in C++ (examples/rust has twins of examples/cpp
+// tasks): one inputs.pb through each, and Flyte must not be able to tell
+// which language ran.
+TEST_CASE("e2e: a Rust task and its C++ twin write identical outputs.pb and error codes") {
+  const std::string cpp = example_lib("example_tasks");
+  struct Row {
+    const char* task;
+    std::string inputs;
+  };
+  const std::vector<Row> rows = {
+      {"add", R"(literals { key: "a" value { scalar { primitive { integer: 40 } } } }
+                 literals { key: "b" value { scalar { primitive { integer: 2 } } } })"},
+      {"greet",
+       R"(literals { key: "name" value { scalar { primitive { string_value: "Flyte" } } } })"},
+      {"mean", R"(literals { key: "xs" value { collection {
+                    literals { scalar { primitive { float_value: 1 } } }
+                    literals { scalar { primitive { float_value: 2.5 } } } } } })"},
+      {"mean", R"(literals { key: "xs" value { collection { } } })"},
+      {"word_count",
+       R"(literals { key: "text" value { scalar { primitive { string_value: "a b a" } } } })"},
+      {"echo_dict", R"(literals { key: "d" value { scalar { generic {
+                    fields { key: "k" value { string_value: "v" } }
+                    fields { key: "n" value { list_value { values { number_value: 1.5 } } } } } } } })"},
+      {"concat", R"(literals { key: "parts" value { collection {
+                      literals { scalar { primitive { string_value: "a" } } }
+                      literals { scalar { primitive { string_value: "b" } } } } } }
+                    literals { key: "separator" value { scalar { primitive { string_value: "-" } } } })"},
+      {"maybe_double", R"(literals { key: "x" value { scalar { primitive { integer: 21 } } } })"},
+      {"maybe_double", R"(literals { key: "x" value { scalar { none_type { } } } })"},
+      {"shift",
+       R"(literals { key: "when" value { scalar { primitive { datetime { seconds: 1714564800 } } } } }
+                   literals { key: "by" value { scalar { primitive { duration { seconds: 90 nanos: 5 } } } } })"},
+      {"is_positive",
+       R"(literals { key: "x" value { scalar { primitive { float_value: -0.5 } } } })"},
+      {"divide", R"(literals { key: "a" value { scalar { primitive { integer: 17 } } } }
+                    literals { key: "b" value { scalar { primitive { integer: 5 } } } })"},
+      {"checkpoint_counter",
+       R"(literals { key: "iterations" value { scalar { primitive { integer: 3 } } } })"},
+  };
+  for (const auto& row : rows) {
+    ContainerRun in_rust(row.inputs);
+    ContainerRun in_cpp(row.inputs);
+    auto rust_args = in_rust.args(row.task);
+    auto cpp_args = in_cpp.args(row.task, cpp);
+    if (std::string(row.task) == "checkpoint_counter") {
+      rust_args[7] = (in_rust.dir / "cp").string();
+      cpp_args[7] = (in_cpp.dir / "cp").string();
+    }
+    auto rust = run_flyte(rust_args);
+    auto cxx = run_flyte(cpp_args);
+    INFO(row.task << " " << row.inputs << "\nrust: " << rust.err << "\nc++: " << cxx.err);
+    CHECK(rust.exit_code == cxx.exit_code);
+    REQUIRE(in_rust.has_outputs() == in_cpp.has_outputs());
+    if (in_cpp.has_outputs()) {
+      const auto a = in_rust.read_outputs();
+      const auto b = in_cpp.read_outputs();
+      std::string diff;
+      google::protobuf::util::MessageDifferencer differ;
+      differ.ReportDifferencesToString(&diff);
+      CHECK(differ.Compare(a, b));
+      INFO(diff);
+      CHECK(diff.empty());
+    } else {
+      // Messages name the language's exception type in C++; code and kind must agree.
+      CHECK(in_rust.read_error().code() == in_cpp.read_error().code());
+      CHECK(in_rust.read_error().kind() == in_cpp.read_error().kind());
+    }
+  }
+}
+
+TEST_CASE("e2e: --list prints a Rust twin's interface exactly like the C++ task's") {
+  auto rust = run_flyte({"--list", kLib});
+  auto cxx = run_flyte({"--list", example_lib("example_tasks")});
+  REQUIRE(rust.exit_code == 0);
+  REQUIRE(cxx.exit_code == 0);
+  auto signature = [](const std::string& listing, const std::string& task) {
+    std::istringstream lines(listing);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(task + "(", 0) == 0) return line;
+    }
+    return std::string("(no task ") + task + ")";
+  };
+  for (const char* task :
+       {"add", "greet", "mean", "word_count", "echo_dict", "concat", "maybe_double", "shift",
+        "is_positive", "count_lines", "divide", "secret_length", "checkpoint_counter"}) {
+    INFO(task);
+    CHECK(signature(rust.out, task) == signature(cxx.out, task));
+  }
 }

@@ -3,7 +3,7 @@
 //!
 //!     flyte-execute --task build/lib/libexample_rust_tasks.so:add --input a=1 --input b=2
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime};
 
 use flyte_task::{library, task, Directory, Error, File, Value};
@@ -181,6 +181,71 @@ task! {
     }
 }
 
+// ---- Twins of examples/cpp tasks: same names, same interfaces, so that the
+// tests (and the interop suites) can run one input through both libraries and
+// demand identical outputs.pb. ----
+
+task! {
+    fn greet(name: String) -> (greeting: String) {
+        Ok(format!("Hello, {name}!"))
+    }
+}
+
+task! {
+    fn mean(xs: Vec<f64>) -> (mean: f64) {
+        if xs.is_empty() {
+            return Err(Error::user("USER:ValueError", "mean of an empty list"));
+        }
+        Ok(xs.iter().sum::<f64>() / xs.len() as f64)
+    }
+}
+
+task! {
+    fn word_count(text: String) -> (counts: BTreeMap<String, i64>) {
+        let mut counts = BTreeMap::new();
+        for word in text.split_whitespace() {
+            *counts.entry(word.to_owned()).or_insert(0) += 1;
+        }
+        Ok(counts)
+    }
+}
+
+task! {
+    fn echo_dict(d: Value) -> (d: Value) {
+        Ok(d)
+    }
+}
+
+task! {
+    fn concat(parts: Vec<String>, separator: String) -> (joined: String) {
+        Ok(parts.join(&separator))
+    }
+}
+
+task! {
+    fn maybe_double(x: Option<i64>) -> (y: Option<i64>) {
+        Ok(x.map(|x| x * 2))
+    }
+}
+
+task! {
+    fn shift(when: SystemTime, by: Duration) -> (shifted: SystemTime) {
+        Ok(when + by)
+    }
+}
+
+task! {
+    fn is_positive(x: f64) -> (positive: bool) {
+        Ok(x > 0.0)
+    }
+}
+
+task! {
+    fn count_lines(f: File) -> (lines: i64) {
+        Ok(std::fs::read_to_string(&f.path)?.lines().count() as i64)
+    }
+}
+
 library!(
     add,
     divide,
@@ -194,5 +259,14 @@ library!(
     checkpoint_dir,
     secret_length,
     whoami,
-    report
+    report,
+    greet,
+    mean,
+    word_count,
+    echo_dict,
+    concat,
+    maybe_double,
+    shift,
+    is_positive,
+    count_lines
 );

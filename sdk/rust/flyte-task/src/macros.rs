@@ -24,7 +24,10 @@
 ///   or `-> ()` means none. The body returns `flyte_task::Result<...>`.
 /// - The function stays an ordinary Rust function of that name (call it in
 ///   unit tests); beside it a module of the same name holds the exported
-///   descriptor, whose symbol is `NAME` (`--task lib.so:NAME`).
+///   descriptor `NAME::DESCRIPTOR`, whose symbol is `NAME` (`--task
+///   lib.so:NAME`). Use `task!` at module level (not inside a function body),
+///   and give every task of a library a distinct name: the symbols share one
+///   namespace.
 #[macro_export]
 macro_rules! task {
     (
@@ -89,9 +92,11 @@ macro_rules! task {
             const DOC: &str = concat!($($doc, "\n",)*);
             static DESCRIPTION: [u8; DOC.len() + 1] = $crate::__private::description::<{ DOC.len() + 1 }>(DOC);
 
-            /// The exported task descriptor (symbol = the task's name).
-            #[no_mangle]
-            pub static $name: $crate::__private::Shared<$crate::ffi::FLYTE_TaskDescriptor> =
+            /// The exported task descriptor. Its symbol is the task's name;
+            /// its Rust name is fixed, so that inputs and outputs may be named
+            /// like the task (a `let` cannot shadow a static).
+            #[export_name = stringify!($name)]
+            pub static DESCRIPTOR: $crate::__private::Shared<$crate::ffi::FLYTE_TaskDescriptor> =
                 $crate::__private::Shared($crate::ffi::FLYTE_TaskDescriptor {
                     struct_size: ::core::mem::size_of::<$crate::ffi::FLYTE_TaskDescriptor>() as u32,
                     api_version_major: $crate::ffi::FLYTE_TASK_API_VERSION_MAJOR,
@@ -127,14 +132,15 @@ macro_rules! task {
 
 /// Exports the library's entry points: `FLYTE_TaskLibraryApiVersion` and
 /// `FLYTE_TaskLibraryTasks` (what `flyte-execute --list` shows). Use once per
-/// library, naming every task defined with [`task!`] (a task in a module:
-/// `use` it first, which brings its descriptor along).
+/// library, naming every task defined with [`task!`], by name or path
+/// (`library!(add, tasks::greet)`). A task left out still runs by its
+/// symbol, but `--list` does not show it.
 #[macro_export]
 macro_rules! library {
-    ($($task:ident),* $(,)?) => {
+    ($($($task:ident)::+),* $(,)?) => {
         const _: () = {
-            static TASKS: $crate::__private::Shared<[*const $crate::ffi::FLYTE_TaskDescriptor; $crate::__private::count(&[$(stringify!($task)),*])]> =
-                $crate::__private::Shared([$(&$task::$task.0 as *const $crate::ffi::FLYTE_TaskDescriptor),*]);
+            static TASKS: $crate::__private::Shared<[*const $crate::ffi::FLYTE_TaskDescriptor; $crate::__private::count(&[$(stringify!($($task)::+)),*])]> =
+                $crate::__private::Shared([$(&$($task)::+::DESCRIPTOR.0 as *const $crate::ffi::FLYTE_TaskDescriptor),*]);
 
             #[no_mangle]
             pub unsafe extern "C" fn FLYTE_TaskLibraryApiVersion(major: *mut u32, minor: *mut u32) {

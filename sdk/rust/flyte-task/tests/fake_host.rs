@@ -86,7 +86,17 @@ flyte_task::task! {
     }
 }
 
+mod stats {
+    // Input, output and task share a name; the task lives in a module.
+    flyte_task::task! {
+        fn mean(mean: Vec<f64>) -> (mean: f64) {
+            Ok(mean.iter().sum::<f64>() / mean.len() as f64)
+        }
+    }
+}
+
 flyte_task::library!(
+    stats::mean,
     add,
     split,
     with_context,
@@ -352,6 +362,7 @@ fn library_lists_every_task_with_its_interface() {
     assert_eq!(
         names,
         [
+            "mean",
             "add",
             "split",
             "with_context",
@@ -364,7 +375,7 @@ fn library_lists_every_task_with_its_interface() {
         ]
     );
 
-    let d = &split::split.0;
+    let d = &split::DESCRIPTOR.0;
     assert_eq!(d.struct_size as usize, std::mem::size_of::<FLYTE_TaskDescriptor>());
     assert_eq!(
         vars(d.inputs, d.input_count),
@@ -379,15 +390,17 @@ fn library_lists_every_task_with_its_interface() {
         "Several outputs, and a doc comment of two lines.\nA second paragraph."
     );
     assert_eq!((d.secret_count, d.flags), (0, 0));
-    assert!(!add::add.0.description.is_null() && fail_user::fail_user.0.description.is_null());
-    assert_eq!(vars(panics::panics.0.outputs, 1), [("o0".into(), "integer".into())]);
-    assert_eq!(dict_echo::dict_echo.0.input_count, 2);
-    assert_eq!(vars(dict_echo::dict_echo.0.inputs, 2)[0].1, "dict");
+    assert!(
+        !add::DESCRIPTOR.0.description.is_null() && fail_user::DESCRIPTOR.0.description.is_null()
+    );
+    assert_eq!(vars(panics::DESCRIPTOR.0.outputs, 1), [("o0".into(), "integer".into())]);
+    assert_eq!(dict_echo::DESCRIPTOR.0.input_count, 2);
+    assert_eq!(vars(dict_echo::DESCRIPTOR.0.inputs, 2)[0].1, "dict");
 }
 
 #[test]
 fn secrets_and_decks_are_declared_in_the_descriptor() {
-    let d = &with_context::with_context.0;
+    let d = &with_context::DESCRIPTOR.0;
     assert_eq!(d.flags, FLYTE_TASK_ENABLE_DECK);
     assert_eq!(d.secret_count, 2);
     let s = unsafe { std::slice::from_raw_parts(d.secrets, 2) };
@@ -406,17 +419,17 @@ fn secrets_and_decks_are_declared_in_the_descriptor() {
 
 #[test]
 fn inputs_are_read_and_outputs_written_through_the_host() {
-    let out = run(&add::add.0, &[("a", "40"), ("b", "2")]);
+    let out = run(&add::DESCRIPTOR.0, &[("a", "40"), ("b", "2")]);
     assert!(out.error.is_none());
     assert_eq!(out.call.outputs["c"], "42");
 
-    let out = run(&split::split.0, &[("text", "\"a b\""), ("parts", "[1,null,2]")]);
+    let out = run(&split::DESCRIPTOR.0, &[("text", "\"a b\""), ("parts", "[1,null,2]")]);
     assert!(out.error.is_none(), "{:?}", out.error);
     assert_eq!(out.call.outputs["words"], r#"["a","b"]"#);
     assert_eq!(out.call.outputs["total"], r#"{"sum":3}"#);
 
     let out =
-        run(&dict_echo::dict_echo.0, &[("d", r#"{"k":[1,"x"]}"#), ("m", r#"{"a":[1,"NaN"]}"#)]);
+        run(&dict_echo::DESCRIPTOR.0, &[("d", r#"{"k":[1,"x"]}"#), ("m", r#"{"a":[1,"NaN"]}"#)]);
     assert!(out.error.is_none(), "{:?}", out.error);
     assert_eq!(out.call.outputs["d"], r#"{"k":[1,"x"]}"#);
     assert_eq!(out.call.outputs["m"], r#"{"a":[1.0,"NaN"]}"#);
@@ -424,11 +437,11 @@ fn inputs_are_read_and_outputs_written_through_the_host() {
 
 #[test]
 fn a_value_of_the_wrong_shape_is_a_type_error_naming_where() {
-    let out = run(&split::split.0, &[("text", "\"a\""), ("parts", "[1,\"x\"]")]);
+    let out = run(&split::DESCRIPTOR.0, &[("text", "\"a\""), ("parts", "[1,\"x\"]")]);
     let (code, message, _) = out.error.unwrap();
     assert_eq!(code, "USER:TypeError");
     assert_eq!(message, "input 'parts'[1]: expected an integer, got a string");
-    let out = run(&dict_echo::dict_echo.0, &[("d", "[1]"), ("m", "{}")]);
+    let out = run(&dict_echo::DESCRIPTOR.0, &[("d", "[1]"), ("m", "{}")]);
     assert_eq!(out.error.unwrap().1, "input 'd': expected a JSON object, got an array");
 }
 
@@ -437,7 +450,7 @@ fn the_context_logs_reads_secrets_and_checkpoints() {
     let mut fake = FakeCall::default();
     fake.inputs.insert("message".into(), "\"hello\"".into());
     fake.secrets.insert(("db".into(), "password".into()), "pw".into());
-    let out = run_with(&host(), &with_context::with_context.0, fake);
+    let out = run_with(&host(), &with_context::DESCRIPTOR.0, fake);
     assert!(out.error.is_none(), "{:?}", out.error);
     assert_eq!(out.call.logs, [(FLYTE_LOG_INFO, "hello".to_owned())]);
     assert_eq!(out.call.checkpoint.as_deref(), Some(&b"pw"[..]));
@@ -445,44 +458,44 @@ fn the_context_logs_reads_secrets_and_checkpoints() {
 
 #[test]
 fn host_errors_come_back_with_the_hosts_code() {
-    let out = run(&with_context::with_context.0, &[("message", "\"x\"")]);
+    let out = run(&with_context::DESCRIPTOR.0, &[("message", "\"x\"")]);
     assert_eq!(out.error.unwrap().0, "USER:SecretNotFound");
-    let out = run(&add::add.0, &[("a", "1")]);
+    let out = run(&add::DESCRIPTOR.0, &[("a", "1")]);
     assert_eq!(out.error.unwrap(), ("USER:ValueError".into(), "no input b".into(), 0));
 }
 
 #[test]
 fn errors_keep_their_code_and_kind() {
-    let out = run(&fail_user::fail_user.0, &[("code", "\"USER:Quota\"")]);
+    let out = run(&fail_user::DESCRIPTOR.0, &[("code", "\"USER:Quota\"")]);
     assert_eq!(
         out.error.unwrap(),
         ("USER:Quota".into(), "it failed".into(), FLYTE_ERROR_NON_RECOVERABLE)
     );
-    let out = run(&fail_recoverable::fail_recoverable.0, &[]);
+    let out = run(&fail_recoverable::DESCRIPTOR.0, &[]);
     assert_eq!(
         out.error.unwrap(),
         ("USER:Recoverable".into(), "later".into(), FLYTE_ERROR_RECOVERABLE)
     );
-    let out = run(&fail_parse::fail_parse.0, &[("text", "\"x\"")]);
+    let out = run(&fail_parse::DESCRIPTOR.0, &[("text", "\"x\"")]);
     assert_eq!(out.error.unwrap().1, "ParseFloatError: invalid float literal");
     assert!(out.call.outputs.is_empty());
 }
 
 #[test]
 fn a_panic_becomes_a_user_error_and_does_not_unwind() {
-    let out = run(&panics::panics.0, &[("n", "3")]);
+    let out = run(&panics::DESCRIPTOR.0, &[("n", "3")]);
     assert_eq!(
         out.error.unwrap(),
         ("USER:Panic".into(), "n is 3".into(), FLYTE_ERROR_NON_RECOVERABLE)
     );
     assert!(out.call.outputs.is_empty());
     // The library still works after a caught panic.
-    assert_eq!(run(&panics::panics.0, &[("n", "0")]).call.outputs["o0"], "0");
+    assert_eq!(run(&panics::DESCRIPTOR.0, &[("n", "0")]).call.outputs["o0"], "0");
 }
 
 #[test]
 fn a_nul_byte_is_refused_not_truncated() {
-    let (code, message, _) = run(&logs_a_nul::logs_a_nul.0, &[]).error.unwrap();
+    let (code, message, _) = run(&logs_a_nul::DESCRIPTOR.0, &[]).error.unwrap();
     assert_eq!(code, "USER:ValueError");
     assert!(message.contains("log message contains a NUL byte"), "{message}");
 }
@@ -490,7 +503,7 @@ fn a_nul_byte_is_refused_not_truncated() {
 #[test]
 fn a_missing_host_function_is_an_error_not_a_crash() {
     // host() leaves output_string NULL.
-    let (code, message, _) = run(&needs_output_string::needs_output_string.0, &[]).error.unwrap();
+    let (code, message, _) = run(&needs_output_string::DESCRIPTOR.0, &[]).error.unwrap();
     assert_eq!(code, "USER:AbiMismatch");
     assert_eq!(message, "flyte-execute does not provide output_string");
 }
@@ -499,8 +512,15 @@ fn a_missing_host_function_is_an_error_not_a_crash() {
 fn an_older_host_table_is_refused_before_the_task_runs() {
     let mut api = host();
     api.struct_size -= std::mem::size_of::<usize>();
-    let out = run_with(&api, &add::add.0, FakeCall::default());
+    let out = run_with(&api, &add::DESCRIPTOR.0, FakeCall::default());
     let (code, message, _) = out.error.unwrap();
     assert_eq!(code, "USER:AbiMismatch");
     assert!(message.contains("built against flyte/task.h 1.0"), "{message}");
+}
+
+#[test]
+fn a_task_in_a_module_may_share_its_name_with_its_inputs_and_outputs() {
+    let out = run(&stats::mean::DESCRIPTOR.0, &[("mean", "[1, 2, 6]")]);
+    assert!(out.error.is_none(), "{:?}", out.error);
+    assert_eq!(out.call.outputs["mean"], "3.0");
 }
