@@ -80,7 +80,7 @@ if [ "$rust" = ON ]; then
   fi
   # The crates have no dependencies today; fetching what the lock files pin
   # keeps the build's `cargo build --offline --locked` working if one comes.
-  for manifest in sdk/rust/flyte-task/Cargo.toml examples/rust/Cargo.toml; do
+  for manifest in sdk/rust/flyte-task/Cargo.toml examples/rust/Cargo.toml examples/my-first-rust-task/Cargo.toml; do
     cargo fetch --locked --quiet --manifest-path "$manifest"
   done
 fi

@@ -6,7 +6,30 @@
 //! field's offset and every constant against this file; rerun it
 //! (`cargo test --test abi_layout`) after changing either side.
 //!
-//! Everything here is `unsafe` to use; the safe API is the crate root.
+//! Everything here is `unsafe` to use; the safe API is the crate root. The
+//! rules task.h states, which every caller of these declarations must keep:
+//!
+//! - **Threads.** A `FLYTE_Call` and every host function called with it
+//!   belong to the thread the host called `run` on, and only while `run`
+//!   executes. (`FLYTE_Call` is neither `Send` nor `Sync`.)
+//! - **Borrowed host data.** Strings, paths and bytes the host hands out
+//!   (`*const c_char` out-parameters) stay valid until `run` returns; copy
+//!   them to keep them longer. A length, where given, is authoritative (the
+//!   data may hold NUL bytes).
+//! - **Data passed in.** Names and values the task passes are only read
+//!   during the call; the host copies what it keeps.
+//! - **Errors.** A non-NULL `*mut FLYTE_Error` returned by a host function is
+//!   owned by the task: return it from `run` or release it with
+//!   `error_delete`. `error_code` / `error_message` strings live until then.
+//! - **Descriptors** and everything they point to live, unchanged, as long as
+//!   the library is loaded (statics).
+//! - **Unwinding.** Nothing may unwind out of `run` into the host (the host
+//!   never unwinds into the task); Rust's `extern "C"` functions abort on an
+//!   escaping panic, and the safe API catches panics before that.
+//! - **Versions.** Members of `FLYTE_HostApi` beyond the host's
+//!   `struct_size` do not exist; a library of ABI 1.0 may call every member
+//!   declared here once `api_version_major == 1` and `struct_size` covers
+//!   the table.
 #![allow(non_camel_case_types, non_snake_case)]
 
 use std::os::raw::c_char;

@@ -31,7 +31,7 @@
 //! ## Types (Rust → Flyte)
 //!
 //! `i64` → integer, `f64` → float, `String` → string, `bool` → boolean,
-//! [`SystemTime`](std::time::SystemTime) → datetime, [`Duration`](std::time::Duration)
+//! [`SystemTime`] → datetime, [`Duration`]
 //! → duration, [`File`] → file, [`Directory`] → directory, [`Value`] → dict (any
 //! JSON object), `Vec<T>` → `list<T>`, `HashMap<String, T>` / `BTreeMap<String, T>`
 //! → `map<T>`, `Option<T>` → `optional<T>`. Implement [`FlyteType`] to add more.
