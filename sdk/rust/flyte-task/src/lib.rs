@@ -495,6 +495,12 @@ impl std::fmt::Debug for TypeName {
 /// A Rust type that is a Flyte type: its type string, its JSON form (how it
 /// travels inside lists, maps and optionals), and how it is read as an input
 /// and written as an output (JSON unless a typed host function fits better).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Flyte type",
+    note = "task inputs and outputs are i64, f64, String, bool, SystemTime, Duration, \
+            flyte_task::File, Directory or Value, Vec<T>, HashMap<String, T>, \
+            BTreeMap<String, T>, Option<T>, or a type that implements FlyteType"
+)]
 pub trait FlyteType: Sized {
     const TYPE: TypeName;
     fn to_json(&self) -> Value;
