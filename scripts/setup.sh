@@ -61,7 +61,33 @@ if [ ! -f "$idl/node_modules/@flyteorg/flyteidl/protos/flyteidl/core/literals.pr
   (cd "$idl" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
+# Rust: the SDK's example and tests are built with cargo (rustup's, or any
+# cargo/rustc on PATH). Not needed when FLYTE_CMAKE_ARGS turns off the
+# examples or FLYTE_RUST.
+rust=ON
+case " ${FLYTE_CMAKE_ARGS:-} " in
+  *" -DFLYTE_RUST=OFF "*|*" -DFLYTE_BUILD_EXAMPLES=OFF "*) rust=OFF ;;
+esac
+if [ "$rust" = ON ]; then
+  if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  if ! command -v cargo >/dev/null 2>&1 || ! command -v rustc >/dev/null 2>&1; then
+    echo "setup.sh: cargo and rustc are needed for the Rust SDK (sdk/rust) and its example and tests." >&2
+    echo "  Install them with rustup: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh" >&2
+    echo "  (then open a new shell, or: . \"\$HOME/.cargo/env\"), or build without Rust:" >&2
+    echo "  FLYTE_CMAKE_ARGS=-DFLYTE_RUST=OFF scripts/setup.sh" >&2
+    exit 1
+  fi
+  # The crates have no dependencies today; fetching what the lock files pin
+  # keeps the build's `cargo build --offline --locked` working if one comes.
+  for manifest in sdk/rust/flyte-task/Cargo.toml examples/rust/Cargo.toml examples/my-first-rust-task/Cargo.toml; do
+    cargo fetch --locked --quiet --manifest-path "$manifest"
+  done
+fi
+
 jobs=${JOBS:-$(nproc)}
+export CARGO_BUILD_JOBS=$jobs
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   # Header-only spdlog/fmt saves start-up time in the shipped binary but costs
   # compile time in every file; the sanitizer build is for tests, not speed.
