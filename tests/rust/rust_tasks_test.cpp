@@ -350,9 +350,12 @@ TEST_CASE("e2e: decks, stats, logging and output metadata reach Flyte") {
   const auto out = run.read_outputs();
   CHECK(integer(out, "n") == 4);
   CHECK(out.literals().at("n").metadata().at("source") == "report");
+  CHECK(out.literals().at("n").metadata().at("deck") == "on");  // ABI 1.1 enable_deck
   const auto html = read_text(run.outputs / "deck.html");
   CHECK_THAT(html, Catch::Contains("<h1><b>Rust</b></h1>") && Catch::Contains("made by report"));
-  CHECK_THAT(result.err + result.out, Catch::Contains("report done"));
+  // ABI 1.1 output_metadata_prefix: where the run writes its documents.
+  CHECK_THAT(result.err + result.out,
+             Catch::Contains("report done, results go to " + run.outputs.string()));
 }
 
 TEST_CASE("e2e: a value the Rust type cannot hold is a USER:ValueError naming the input") {

@@ -176,7 +176,9 @@ task! {
         ctx.stats_gauge("ratio", 0.5)?;
         ctx.stats_timing("step", Duration::from_millis(250))?;
         ctx.add_output_metadata("n", "source", "report")?;
-        ctx.warning("report done")?;
+        let deck = if ctx.enable_deck()? { "on" } else { "off" };
+        ctx.add_output_metadata("n", "deck", deck)?;
+        ctx.warning(&format!("report done, results go to {}", ctx.output_metadata_prefix()?))?;
         Ok(n)
     }
 }

@@ -1,4 +1,4 @@
-//! Raw declarations of `lib/include/flyte/task.h`, ABI 1.0, written by hand.
+//! Raw declarations of `lib/include/flyte/task.h`, ABI 1.1, written by hand.
 //!
 //! Names, field order and types follow the header exactly, so that the C
 //! documentation applies unchanged. `tests/abi_layout.rs` compiles a C
@@ -37,7 +37,7 @@ use std::os::raw::c_char;
 /// `FLYTE_TASK_API_VERSION_MAJOR`: the ABI version this crate declares.
 pub const FLYTE_TASK_API_VERSION_MAJOR: u32 = 1;
 /// `FLYTE_TASK_API_VERSION_MINOR`.
-pub const FLYTE_TASK_API_VERSION_MINOR: u32 = 0;
+pub const FLYTE_TASK_API_VERSION_MINOR: u32 = 1;
 
 /// One invocation of a task; opaque, owned by the host, valid only while
 /// the task's `run` executes.
@@ -92,6 +92,27 @@ pub struct FLYTE_SecretRequest {
 }
 
 pub const FLYTE_TASK_ENABLE_DECK: u32 = 0x1;
+/// Since 1.1: may run on preemptible nodes (registration only).
+pub const FLYTE_TASK_INTERRUPTIBLE: u32 = 0x2;
+/// Since 1.1: cache outputs; needs `cache_version` (registration only).
+pub const FLYTE_TASK_CACHE: u32 = 0x4;
+
+/// Since 1.1: a Kubernetes resource quantity, e.g. `{"cpu", "500m"}`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct FLYTE_Resource {
+    pub name: *const c_char,
+    pub value: *const c_char,
+}
+
+/// Since 1.1: an environment variable of the task's container (stored in
+/// the registered task in clear: never a secret).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct FLYTE_EnvVar {
+    pub name: *const c_char,
+    pub value: *const c_char,
+}
 
 /// `FLYTE_TaskDescriptor.run`.
 pub type FLYTE_RunFn =
@@ -114,6 +135,17 @@ pub struct FLYTE_TaskDescriptor {
     pub secret_count: usize,
     pub flags: u32,
     pub run: Option<FLYTE_RunFn>,
+    // Since 1.1: how the task is registered (`flyte-execute package`); a run
+    // ignores them.
+    pub retries: u32,
+    pub timeout_ns: i64,
+    pub cache_version: *const c_char,
+    pub requests: *const FLYTE_Resource,
+    pub request_count: usize,
+    pub limits: *const FLYTE_Resource,
+    pub limit_count: usize,
+    pub env: *const FLYTE_EnvVar,
+    pub env_count: usize,
 }
 
 type Call = *mut FLYTE_Call;
@@ -257,4 +289,9 @@ pub struct FLYTE_HostApi {
             value: *const c_char,
         ) -> Err,
     >,
+
+    // Since 1.1: check `struct_size` before calling.
+    pub output_metadata_prefix:
+        Option<unsafe extern "C" fn(call: Call, prefix: *mut *const c_char) -> Err>,
+    pub enable_deck: Option<unsafe extern "C" fn(call: Call, enabled: *mut bool) -> Err>,
 }

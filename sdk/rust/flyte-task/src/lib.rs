@@ -202,7 +202,7 @@ macro_rules! host {
     ($ctx:expr, $member:ident($($arg:expr),* $(,)?)) => {{
         let ctx: &Context = $ctx;
         match ctx.api().$member {
-            // SAFETY: the host filled this member (ABI 1.0, checked in
+            // SAFETY: the host filled this member (ABI 1.1, checked in
             // __private::run) and `call` is live while the task runs.
             Some(f) => ctx.check(unsafe { f(ctx.call, $($arg),*) }),
             None => Err(Error::user(
@@ -297,6 +297,18 @@ impl Context {
     /// Where offloaded raw data goes (`--raw-output-data-prefix`).
     pub fn raw_output_prefix(&self) -> Result<String> {
         self.host_string(|p| host!(self, raw_output_prefix(p)))
+    }
+    /// flytekit's `output_metadata_prefix`: where this run's outputs.pb,
+    /// error.pb and deck.html go (`--output-prefix`).
+    pub fn output_metadata_prefix(&self) -> Result<String> {
+        self.host_string(|p| host!(self, output_metadata_prefix(p)))
+    }
+    /// flytekit's `enable_deck`: whether this run writes deck.html (the
+    /// task was declared with `#[deck = true]`).
+    pub fn enable_deck(&self) -> Result<bool> {
+        let mut enabled = false;
+        host!(self, enable_deck(&mut enabled))?;
+        Ok(enabled)
     }
     /// Retry attempt number, 0 for the first.
     pub fn attempt(&self) -> Result<u32> {

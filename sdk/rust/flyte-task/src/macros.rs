@@ -111,6 +111,15 @@ macro_rules! task {
                     secret_count: SECRETS.len(),
                     flags: 0 $(| if $deck { $crate::ffi::FLYTE_TASK_ENABLE_DECK } else { 0 })?,
                     run: Some(__flyte_run),
+                    retries: 0,
+                    timeout_ns: 0,
+                    cache_version: ::core::ptr::null(),
+                    requests: ::core::ptr::null(),
+                    request_count: 0,
+                    limits: ::core::ptr::null(),
+                    limit_count: 0,
+                    env: ::core::ptr::null(),
+                    env_count: 0,
                 });
 
             unsafe extern "C" fn __flyte_run(

@@ -15,8 +15,14 @@ use std::process::Command;
 
 use flyte_task::ffi::*;
 
-const STRUCTS: [&str; 4] =
-    ["FLYTE_Variable", "FLYTE_SecretRequest", "FLYTE_TaskDescriptor", "FLYTE_HostApi"];
+const STRUCTS: [&str; 6] = [
+    "FLYTE_Variable",
+    "FLYTE_SecretRequest",
+    "FLYTE_Resource",
+    "FLYTE_EnvVar",
+    "FLYTE_TaskDescriptor",
+    "FLYTE_HostApi",
+];
 
 fn header() -> PathBuf {
     std::env::var_os("FLYTE_TASK_H").map(PathBuf::from).unwrap_or_else(|| {
@@ -132,6 +138,8 @@ fn rust_layout() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     layout!(out, FLYTE_Variable { name, r#type, description });
     layout!(out, FLYTE_SecretRequest { group, key, group_version, mount_requirement, env_var });
+    layout!(out, FLYTE_Resource { name, value });
+    layout!(out, FLYTE_EnvVar { name, value });
     layout!(
         out,
         FLYTE_TaskDescriptor {
@@ -148,6 +156,15 @@ fn rust_layout() -> BTreeSet<String> {
             secret_count,
             flags,
             run,
+            retries,
+            timeout_ns,
+            cache_version,
+            requests,
+            request_count,
+            limits,
+            limit_count,
+            env,
+            env_count,
         }
     );
     layout!(
@@ -195,6 +212,8 @@ fn rust_layout() -> BTreeSet<String> {
             stats_timing_ms,
             log_message,
             output_metadata_add,
+            output_metadata_prefix,
+            enable_deck,
         }
     );
     out.insert(format!("size FLYTE_ErrorKind {}", size_of::<FLYTE_ErrorKind>()));
@@ -213,6 +232,8 @@ fn rust_layout() -> BTreeSet<String> {
         FLYTE_SECRET_MOUNT_ENV_VAR,
         FLYTE_SECRET_MOUNT_FILE,
         FLYTE_TASK_ENABLE_DECK,
+        FLYTE_TASK_INTERRUPTIBLE,
+        FLYTE_TASK_CACHE,
     );
     out
 }

@@ -515,7 +515,7 @@ fn an_older_host_table_is_refused_before_the_task_runs() {
     let out = run_with(&api, &add::DESCRIPTOR.0, FakeCall::default());
     let (code, message, _) = out.error.unwrap();
     assert_eq!(code, "USER:AbiMismatch");
-    assert!(message.contains("built against flyte/task.h 1.0"), "{message}");
+    assert!(message.contains("built against flyte/task.h 1.1"), "{message}");
 }
 
 #[test]
