@@ -30,7 +30,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libboost-filesystem-dev catch2
   libprotobuf-dev protobuf-compiler zlib1g-dev libcurl4-openssl-dev nlohmann-json3-dev libbenchmark-dev
-  clang-format nodejs npm curl
+  clang-format nodejs npm curl ccache
 )
 missing=()
 for p in "${packages[@]}"; do
