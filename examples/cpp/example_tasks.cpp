@@ -87,7 +87,7 @@ FLYTE_TASK(is_positive, flyte::inputs("x"), flyte::outputs("positive"));
 
 int64_t count_lines(flyte::File f) {
   std::ifstream in(f.path);
-  if (!in) throw std::runtime_error("cannot open input file " + f.path);
+  if (!in) throw std::runtime_error("cannot open input file " + f.path.string());
   int64_t n = 0;
   for (std::string line; std::getline(in, line);) ++n;
   return n;
@@ -95,7 +95,7 @@ int64_t count_lines(flyte::File f) {
 FLYTE_TASK(count_lines, flyte::inputs("f"), flyte::outputs("lines"));
 
 flyte::File write_file(std::string text) {
-  const std::string path = flyte::current_context().working_directory() + "/written.txt";
+  const std::string path = (flyte::current_context().working_directory() / "written.txt").string();
   std::ofstream out(path);
   out << text;
   if (!out.flush()) throw std::runtime_error("cannot write " + path);
@@ -143,6 +143,26 @@ int64_t emit_stats(int64_t n) {
   return n;
 }
 FLYTE_TASK(emit_stats, flyte::inputs("n"), flyte::outputs("n"));
+
+// The SDK's C++ idioms: an RAII timer, decr, logging in parts, and a host
+// failure that a `catch (const flyte::UserError&)` meant for the task's own
+// errors does not swallow.
+int64_t sdk_idioms(int64_t n) {
+  auto ctx = flyte::current_context();
+  auto stats = ctx.stats();
+  {
+    auto timer = stats.timer("scope");
+    stats.decr("left", n);
+  }
+  ctx.log().info("n is ", n, ", half is ", n / 2.0);
+  try {
+    ctx.secrets().get("demo", "missing");
+  } catch (const flyte::UserError&) {
+    return -1;  // not reached: a HostError is not a UserError
+  }
+  return n;
+}
+FLYTE_TASK(sdk_idioms, flyte::inputs("n"), flyte::outputs("n"));
 
 // Output metadata that is not UTF-8 (proto3 strings must be): the run fails
 // with a clear error instead of writing an outputs.pb the engine cannot read.

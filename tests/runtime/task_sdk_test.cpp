@@ -297,6 +297,27 @@ TEST_CASE("A task emits stats and output metadata through the host") {
   CHECK(output(call, "n").i == 7);
 }
 
+TEST_CASE("The SDK times a scope, decrements, logs in parts and keeps host errors apart") {
+  FakeCall call;
+  call.inputs = {{"n", FakeValue::int64(3)}};
+  auto error = run("sdk_idioms", call);
+  REQUIRE(call.stats.size() == 2);
+  CHECK(call.stats[0] == std::make_tuple(std::string("incr"), std::string("left"), -3.0));
+  CHECK(std::get<0>(call.stats[1]) == "timing_ms");
+  CHECK(std::get<1>(call.stats[1]) == "scope");
+  CHECK(std::get<2>(call.stats[1]) >= 0.0);
+  REQUIRE_FALSE(call.logs.empty());
+  CHECK(call.logs.back() ==
+        std::make_pair(int32_t{FLYTE_LOG_INFO}, std::string("n is 3, half is 1.5")));
+  // The host's failure passed the task's catch (const flyte::UserError&).
+  REQUIRE(error);
+  CHECK(error->code == "FAKE:SecretNotFound");
+  CHECK(call.outputs.find("n") == call.outputs.end());
+  static_assert(!std::is_base_of_v<flyte::UserError, flyte::HostError>);
+  static_assert(std::is_base_of_v<flyte::Error, flyte::HostError>);
+  static_assert(std::is_same_v<decltype(flyte::File().path), std::filesystem::path>);
+}
+
 TEST_CASE("current_context outside a running task is a logic error") {
   CHECK_THROWS_AS(flyte::current_context(), std::logic_error);
 }

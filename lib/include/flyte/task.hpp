@@ -49,6 +49,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <initializer_list>
 #include <limits>
 #include <map>
@@ -56,6 +57,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -86,17 +88,17 @@ using Dict = nlohmann::json;
 /// into the working directory; as an output, the host uploads the local file
 /// at `path` after the task returns.
 struct File {
-  std::string path;
+  std::filesystem::path path;  ///< a local path (or, for an output, a URI)
   File() = default;
-  explicit File(std::string p) : path(std::move(p)) {}
+  explicit File(std::filesystem::path p) : path(std::move(p)) {}
   friend bool operator==(const File& a, const File& b) { return a.path == b.path; }
 };
 
 /// A Flyte directory; like File, for a whole folder.
 struct Directory {
-  std::string path;
+  std::filesystem::path path;  ///< a local path (or, for an output, a URI)
   Directory() = default;
-  explicit Directory(std::string p) : path(std::move(p)) {}
+  explicit Directory(std::filesystem::path p) : path(std::move(p)) {}
   friend bool operator==(const Directory& a, const Directory& b) { return a.path == b.path; }
 };
 
@@ -104,24 +106,34 @@ struct Directory {
 // Errors
 // ===========================================================================
 
-/// An error with a Flyte error code of your choosing, e.g.
-///     throw flyte::UserError("USER:QuotaExceeded", "the bucket is full");
-///     throw flyte::UserError(42, "exit code of the tool");  // code "42"
-/// Non-recoverable unless `kind` says otherwise.
-class UserError : public std::runtime_error {
+/// Any failure carrying a Flyte error code and kind: the base of UserError
+/// (the task's own failures) and HostError (the host's). Catch `flyte::Error&`
+/// for both, `flyte::UserError&` for the task's only.
+class Error : public std::runtime_error {
  public:
-  UserError(std::string code, const std::string& message,
-            FLYTE_ErrorKind kind = FLYTE_ERROR_NON_RECOVERABLE)
+  Error(std::string code, const std::string& message,
+        FLYTE_ErrorKind kind = FLYTE_ERROR_NON_RECOVERABLE)
       : std::runtime_error(message), code_(std::move(code)), kind_(kind) {}
-  UserError(long long code, const std::string& message,
-            FLYTE_ErrorKind kind = FLYTE_ERROR_NON_RECOVERABLE)
-      : UserError(std::to_string(code), message, kind) {}
   const std::string& code() const noexcept { return code_; }
   FLYTE_ErrorKind kind() const noexcept { return kind_; }
 
  private:
   std::string code_;
   FLYTE_ErrorKind kind_;
+};
+
+/// An error with a Flyte error code of your choosing, e.g.
+///     throw flyte::UserError("USER:QuotaExceeded", "the bucket is full");
+///     throw flyte::UserError(42, "exit code of the tool");  // code "42"
+/// Non-recoverable unless `kind` says otherwise.
+class UserError : public Error {
+ public:
+  UserError(std::string code, const std::string& message,
+            FLYTE_ErrorKind kind = FLYTE_ERROR_NON_RECOVERABLE)
+      : Error(std::move(code), message, kind) {}
+  UserError(long long code, const std::string& message,
+            FLYTE_ErrorKind kind = FLYTE_ERROR_NON_RECOVERABLE)
+      : UserError(std::to_string(code), message, kind) {}
 };
 
 /// A failure Flyte may retry (flytekit's FlyteRecoverableException): code
@@ -133,11 +145,13 @@ class RecoverableError : public UserError {
 };
 
 /// An error a host function reported (a missing input, a secret that is not
-/// there, ...). Keeps the host's code and kind; let it propagate out of the
-/// task unless you can handle it.
-class HostError : public UserError {
+/// there, a storage failure: "SYSTEM:UploadDataError" RECOVERABLE, ...). Keeps
+/// the host's code and kind; let it propagate out of the task unless you can
+/// handle it. Not a UserError: `catch (const flyte::UserError&)` does not
+/// swallow the host's and the system's failures.
+class HostError : public Error {
  public:
-  using UserError::UserError;
+  using Error::Error;
 };
 
 // ===========================================================================
@@ -701,7 +715,7 @@ struct PathTraits {
   static void write(const FLYTE_HostApi* api, FLYTE_Call* call, const char* name, const P& v) {
     check(api, api->output_path(call, name, v.path.c_str()));
   }
-  static nlohmann::json to_json(const P& v) { return v.path; }
+  static nlohmann::json to_json(const P& v) { return v.path.string(); }
   static P from_json(const nlohmann::json& j, const std::string& where) {
     if (!j.is_string()) type_error(where, "a path or URI string", j);
     return P(j.get<std::string>());
@@ -809,13 +823,13 @@ class Secrets {
   /// The value of (group, key[, group_version]); throws flyte::HostError
   /// naming where the host looked when the secret is not there.
   std::string get(const std::string& group, const std::string& key,
-                  const std::string& group_version = "") const {
+                  const std::optional<std::string>& group_version = std::nullopt) const {
     const char* value = nullptr;
     std::size_t len = 0;
-    detail::check(
-        s_.api,
-        s_.api->secret_get(s_.call, group.c_str(), key.c_str(),
-                           group_version.empty() ? nullptr : group_version.c_str(), &value, &len));
+    const bool versioned = group_version && !group_version->empty();
+    detail::check(s_.api,
+                  s_.api->secret_get(s_.call, group.c_str(), key.c_str(),
+                                     versioned ? group_version->c_str() : nullptr, &value, &len));
     return std::string(value ? value : "", value ? len : 0);
   }
   Group operator[](const std::string& group) const { return Group(s_, group); }
@@ -842,10 +856,10 @@ class Checkpoint {
     return exists;
   }
   /// Local directory holding the previous checkpoint, if there is one.
-  std::optional<std::string> restore() const {
+  std::optional<std::filesystem::path> restore() const {
     const char* dir = nullptr;
     detail::check(s_.api, s_.api->checkpoint_restore(s_.call, &dir));
-    return dir ? std::optional<std::string>(dir) : std::nullopt;
+    return dir ? std::optional<std::filesystem::path>(dir) : std::nullopt;
   }
   /// The bytes written by the previous attempt's write(), if any.
   std::optional<std::string> read() const {
@@ -858,7 +872,7 @@ class Checkpoint {
     detail::check(s_.api, s_.api->checkpoint_write(s_.call, bytes.data(), bytes.size()));
   }
   /// Uploads a local file or directory as this attempt's checkpoint.
-  void save(const std::string& local_path) const {
+  void save(const std::filesystem::path& local_path) const {
     detail::check(s_.api, s_.api->checkpoint_save_path(s_.call, local_path.c_str()));
   }
 
@@ -883,13 +897,57 @@ class Deck {
 };
 
 /// User stats (flytekit's statsd client, prefixed by the host).
-///     flyte::current_context().stats().incr("rows", 10);
+///     auto stats = flyte::current_context().stats();
+///     stats.incr("rows", 10);
+///     { auto t = stats.timer("load"); load(); }  // records "load" when t ends
 class Stats {
  public:
+  /// Records the time from its creation to its destruction (or stop()) as a
+  /// timing, like flytekit's `with stats.timer(name):`. Move-only.
+  class Timer {
+   public:
+    Timer(detail::CallState s, std::string name)
+        : s_(s), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
+    Timer(Timer&& other) noexcept
+        : s_(other.s_),
+          name_(std::move(other.name_)),
+          start_(other.start_),
+          running_(std::exchange(other.running_, false)) {}
+    Timer(const Timer&) = delete;
+    Timer& operator=(const Timer&) = delete;
+    Timer& operator=(Timer&&) = delete;
+    /// Records now, once; throws flyte::HostError if the host refuses.
+    void stop() {
+      if (!running_) return;
+      running_ = false;
+      const std::chrono::duration<double, std::milli> ms =
+          std::chrono::steady_clock::now() - start_;
+      detail::check(s_.api, s_.api->stats_timing_ms(s_.call, name_.c_str(), ms.count()));
+    }
+    /// Records unless stop() did; a host failure is dropped here (a
+    /// destructor must not throw), call stop() to see it.
+    ~Timer() {
+      try {
+        stop();
+      } catch (...) {
+      }
+    }
+
+   private:
+    detail::CallState s_;
+    std::string name_;
+    std::chrono::steady_clock::time_point start_;
+    bool running_ = true;
+  };
+
   explicit Stats(detail::CallState s) : s_(s) {}
   void incr(const std::string& name, int64_t value = 1) const {
     detail::check(s_.api, s_.api->stats_incr(s_.call, name.c_str(), value));
   }
+  /// statsd's decr: a counter change of -value.
+  void decr(const std::string& name, int64_t value = 1) const { incr(name, -value); }
+  /// Starts a Timer for `name`; keep it in a variable for the scope to time.
+  [[nodiscard]] Timer timer(std::string name) const { return Timer(s_, std::move(name)); }
   void gauge(const std::string& name, double value) const {
     detail::check(s_.api, s_.api->stats_gauge(s_.call, name.c_str(), value));
   }
@@ -905,21 +963,48 @@ class Stats {
   detail::CallState s_;
 };
 
-/// The task's logger (flytekit's "user_space" logger).
-///     flyte::current_context().log().info("read " + std::to_string(n) + " rows");
+/// The task's logger (flytekit's "user_space" logger). Each call takes one
+/// message or several parts written one after another as `std::ostream <<`
+/// writes them:
+///     flyte::current_context().log().info("read ", n, " rows in ", secs, "s");
+/// No "{}" format strings: GCC 12 has no <format>, and {fmt} would become a
+/// dependency of every task library built with this header.
 class Logger {
  public:
   explicit Logger(detail::CallState s) : s_(s) {}
   void log(int32_t level, const std::string& message) const {
     detail::check(s_.api, s_.api->log_message(s_.call, level, message.c_str()));
   }
-  void debug(const std::string& m) const { log(FLYTE_LOG_DEBUG, m); }
-  void info(const std::string& m) const { log(FLYTE_LOG_INFO, m); }
-  void warning(const std::string& m) const { log(FLYTE_LOG_WARNING, m); }
-  void error(const std::string& m) const { log(FLYTE_LOG_ERROR, m); }
-  void critical(const std::string& m) const { log(FLYTE_LOG_CRITICAL, m); }
+  template <typename... Parts>
+  void debug(const Parts&... parts) const {
+    log(FLYTE_LOG_DEBUG, concat(parts...));
+  }
+  template <typename... Parts>
+  void info(const Parts&... parts) const {
+    log(FLYTE_LOG_INFO, concat(parts...));
+  }
+  template <typename... Parts>
+  void warning(const Parts&... parts) const {
+    log(FLYTE_LOG_WARNING, concat(parts...));
+  }
+  template <typename... Parts>
+  void error(const Parts&... parts) const {
+    log(FLYTE_LOG_ERROR, concat(parts...));
+  }
+  template <typename... Parts>
+  void critical(const Parts&... parts) const {
+    log(FLYTE_LOG_CRITICAL, concat(parts...));
+  }
 
  private:
+  static const std::string& concat(const std::string& message) { return message; }
+  static std::string concat(const char* message) { return message ? message : ""; }
+  template <typename... Parts>
+  static std::string concat(const Parts&... parts) {
+    std::ostringstream out;
+    (out << ... << parts);
+    return out.str();
+  }
   detail::CallState s_;
 };
 
@@ -979,7 +1064,7 @@ class ExecutionParameters {
  public:
   explicit ExecutionParameters(detail::CallState s) : s_(s) {}
 
-  std::string working_directory() const { return text(s_.api->working_directory); }
+  std::filesystem::path working_directory() const { return text(s_.api->working_directory); }
   /// "ex:project:domain:name", with its parts: execution_id().domain
   ExecutionId execution_id() const { return ExecutionId(text(s_.api->execution_id)); }
   /// "TASK:project:domain:name:version", with its parts: task_id().name
@@ -1174,7 +1259,7 @@ FLYTE_Error* run(const FLYTE_HostApi* api, FLYTE_Call* call) noexcept {
       write_outputs(api, call, meta, results, std::make_index_sequence<ReturnTraits<R>::count>{});
     }
     return nullptr;
-  } catch (const UserError& e) {
+  } catch (const Error& e) {  // UserError and HostError: their own code and kind
     return make_error(api, e.code().c_str(), type_name(typeid(e)), e.what(), e.kind());
   } catch (const std::invalid_argument& e) {
     return make_error(api, "USER:ValueError", type_name(typeid(e)), e.what(),
