@@ -18,7 +18,7 @@ ECHO_TYPES = {
     "echo_boolean": bool,
     "echo_datetime": datetime.datetime,
     "echo_duration": datetime.timedelta,
-    "echo_none": None,
+    "echo_none": type(None),
     "echo_list_integer": typing.List[int],
     "echo_list_string": typing.List[str],
     "echo_list_list_float": typing.List[typing.List[float]],

@@ -44,4 +44,4 @@ fi
 
 export FLYTE_INTEROP_BUILD_DIR=$build_dir
 cd "$here"
-exec "$venv/bin/python" -m pytest -p no:cacheprovider "$here" "$@"
+exec "$venv/bin/python" -m pytest "$@"
