@@ -1,6 +1,9 @@
 #include "flyte/context/output_metadata_tracker.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -83,4 +86,41 @@ TEST_CASE("OutputMetadataTracker add and get from several threads lose nothing")
   const auto all = tracker.all();
   CHECK(all.size() == kThreads * kPerThread);
   CHECK(all.at("t7_o499").artifact.name == "t7_o499");
+}
+
+TEST_CASE("output metadata entries are flytekit's: items, then _uap for the partitions") {
+  // Expected values from flytekit 1.16.31 itself (core/base_task.py
+  // _output_to_literal_map): b64encode(ArtifactID(partitions=idl_partitions_from_dict(p),
+  // time_partition=idl_time_partition_from_datetime(t, g)).SerializeToString()).
+  using std::chrono::system_clock;
+  const auto noon =
+      system_clock::time_point(std::chrono::seconds(1714564800));  // 2024-05-01 12:00Z
+
+  OutputMetadata one;
+  one.artifact = {"proj", "dev", "daily_report", "v3"};
+  one.dynamic_partitions = {{"region", "us-east-1"}};
+  one.additional_items = {std::make_shared<Note>("hello")};
+  auto entries = output_metadata_entries(one);
+  CHECK(entries == std::map<std::string, std::string>{
+                       {"note", "hello"}, {"_uap", "GhcKFQoGcmVnaW9uEgsKCXVzLWVhc3QtMQ=="}});
+
+  OutputMetadata time_only;
+  time_only.time_partition = noon;
+  CHECK(output_metadata_entries(time_only) ==
+        std::map<std::string, std::string>{{"_uap", "IgoKCBIGCMDdyLEG"}});
+
+  // Several partitions: flytekit's map order is per-process; this is its
+  // SerializeToString(deterministic=True), the same message.
+  OutputMetadata several;
+  several.artifact.time_partition_granularity = 3;  // DAY
+  several.dynamic_partitions = {{"region", "us-east-1"}, {"ds", "x"}, {"zeta", "\xc3\xa9"}};
+  several.time_partition = noon + std::chrono::microseconds(123456);
+  CHECK(output_metadata_entries(several).at("_uap") ==
+        "GjAKCQoCZHMSAwoBeAoVCgZyZWdpb24SCwoJdXMtZWFzdC0xCgwKBHpldGESBAoCw6kiEQoNEgsIwN3IsQYQgJTvOh"
+        "AD");
+
+  // No partitions: no _uap, and the artifact's identity is never a metadata entry.
+  OutputMetadata plain;
+  plain.artifact = {"proj", "dev", "daily_report", "v3"};
+  CHECK(output_metadata_entries(plain).empty());
 }

@@ -355,6 +355,28 @@ TEST_CASE("faults: a full disk while writing outputs becomes an error.pb naming 
              Catch::Contains("outputs.pb") && Catch::Contains("file size limit"));
 }
 
+TEST_CASE("faults: a checkpoint store that fails is a RECOVERABLE SYSTEM upload error") {
+  // The checkpoint prefix is a file, so saving under it fails in the host,
+  // not in the task: flytekit's FlyteUploadDataException code, retryable.
+  FaultRun run(R"(literals { key: "iterations" value { scalar { primitive { integer: 2 } } } })");
+  write_text(run.dir / "not-a-folder", "x");
+  run.checkpoint = run.dir / "not-a-folder" / "cp";
+  auto result = run.run("checkpoint_counter");
+  check_error(run, result, {"SYSTEM:UploadDataError", RECOVERABLE, SYSTEM, 0, "not-a-folder"});
+}
+
+TEST_CASE("faults: an offloaded input that cannot be fetched is a RECOVERABLE SYSTEM error") {
+  FaultRun run;
+  flyteidl::core::LiteralMap inputs;
+  auto* pointer = (*inputs.mutable_literals())["a"].mutable_offloaded_metadata();
+  pointer->set_uri((run.dir / "gone" / "a_offloaded_metadata.pb").string());
+  pointer->set_size_bytes(10);
+  (*inputs.mutable_literals())["b"].mutable_scalar()->mutable_primitive()->set_integer(1);
+  write_text(run.inputs, inputs.SerializeAsString());
+  auto result = run.run("add");
+  check_error(run, result, {"SYSTEM", RECOVERABLE, SYSTEM, 0, "a_offloaded_metadata.pb"});
+}
+
 TEST_CASE("faults: when not even error.pb fits on the disk the exit code is non-zero") {
   FaultRun run;
   SpawnOptions full;

@@ -21,4 +21,20 @@ out=$("$work/prefix/bin/flyte-execute" --task "$lib:count_words" --input 'lines=
 echo "$out" | tr -d ' \n' | grep -q '"counts":{"a":1,"b":2}'
 test -f "$work/prefix/include/flyte/task.h" && test -f "$work/prefix/include/flyte/task.hpp"
 test -f "$work/prefix/lib/pkgconfig/flyte-task.pc"
+# pkg-config finds the headers of this prefix (not /usr/local), and still
+# after the prefix is moved: the .pc file is relative to itself.
+pc_check() {
+  local prefix=$1 cflags
+  cflags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags flyte-task)
+  case "$cflags" in
+    "-I$prefix/"*) ;;
+    *) echo "pkg-config --cflags flyte-task gave '$cflags', not a path under $prefix" >&2; exit 1 ;;
+  esac
+  printf '#include <flyte/task.h>\nint main(void) { return 0; }\n' >"$work/pc_check.c"
+  # shellcheck disable=SC2086  # cflags is a word list
+  cc $cflags -fsyntax-only "$work/pc_check.c"
+}
+pc_check "$work/prefix"
+mv "$work/prefix" "$work/moved"
+pc_check "$work/moved"
 echo "find_package: OK"

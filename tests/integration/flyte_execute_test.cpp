@@ -257,6 +257,31 @@ TEST_CASE("e2e: --map-task picks the array element for mapped inputs") {
   CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 31);
 }
 
+TEST_CASE("e2e: --map-task fetches an offloaded mapped input before picking the element") {
+  ContainerRun run;
+  flyteidl::core::Literal list;
+  REQUIRE(google::protobuf::TextFormat::ParseFromString(
+      R"(collection { literals { scalar { primitive { integer: 10 } } }
+                      literals { scalar { primitive { integer: 20 } } } })",
+      &list));
+  const fs::path stored = run.dir / "in" / "a_offloaded_metadata.pb";
+  write_text(stored, list.SerializeAsString());
+  flyteidl::core::LiteralMap inputs;
+  auto* pointer = (*inputs.mutable_literals())["a"].mutable_offloaded_metadata();
+  pointer->set_uri(stored.string());
+  pointer->set_size_bytes(list.ByteSizeLong());
+  pointer->mutable_inferred_type()->mutable_collection_type()->set_simple(flyteidl::core::INTEGER);
+  (*inputs.mutable_literals())["b"].mutable_scalar()->mutable_primitive()->set_integer(1);
+  write_text(run.inputs, inputs.SerializeAsString());
+  auto args = run.args("add");
+  args.insert(args.begin(), "--map-task");
+  auto result = run_flyte(args, {{"BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX"},
+                                 {"FLYTE_K8S_ARRAY_INDEX", "1"}});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 21);
+}
+
 TEST_CASE("e2e: outputs above _F_L_MIN_SIZE_MB are offloaded, above the max they fail") {
   const std::string big(1024 * 1024 + 10, 'x');
   flyteidl::core::LiteralMap inputs;
@@ -272,11 +297,17 @@ TEST_CASE("e2e: outputs above _F_L_MIN_SIZE_MB are offloaded, above the max they
   flyteidl::core::Literal stored;
   REQUIRE(stored.ParseFromString(read_text(uri)));
   CHECK(stored.scalar().primitive().string_value() == "Hello, " + big + "!");
+  // The hash flytekit 1.16.31 computes for this literal (utils.pbhash.compute_hash_string).
+  CHECK(pointer.hash() == "CeWai0MjuE5hwmzoloPEtywVMgEb6+08GpNnADbmXEw=");
 
   ContainerRun limited;
   write_text(limited.inputs, inputs.SerializeAsString());
   run_flyte(limited.args("greet"), {{"_F_L_MIN_SIZE_MB", "0"}, {"_F_L_MAX_SIZE_MB", "1"}});
   CHECK_THAT(limited.read_error().message(), Catch::Contains("too large"));
+  // flytekit raises outside the task's scope: SYSTEM, RECOVERABLE, code "SYSTEM".
+  CHECK(limited.read_error().kind() == flyteidl::core::ContainerError::RECOVERABLE);
+  CHECK(limited.read_error().origin() == flyteidl::core::ExecutionError::SYSTEM);
+  CHECK(limited.read_error().code() == "SYSTEM");
   CHECK_FALSE(limited.has_outputs());
 }
 
@@ -289,6 +320,12 @@ TEST_CASE("e2e: the distributed error strategy names the error file error-<hex>.
   CHECK(name.rfind("error-", 0) == 0);
   CHECK(name.size() == std::string("error-.pb").size() + 32);
   CHECK(run.read_error(name).worker() == "worker-7");
+
+  // An empty FLYTE_INTERNAL_DIST_ERROR_STRATEGY is present, wins over _F_DES and means none.
+  ContainerRun plain;
+  run_flyte(plain.args("fail_runtime"),
+            {{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", ""}, {"_F_DES", "1"}, {"_F_WN", "worker-7"}});
+  CHECK(plain.read_error("error.pb").worker().empty());
 }
 
 TEST_CASE("e2e: crashes are reported by the supervisor in error.pb") {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace flyte;
@@ -68,9 +69,10 @@ TEST_CASE("Containers, unions and structured datasets nest as flyteidl expects")
   REQUIRE(u.has_union_type());
   REQUIRE(u.union_type().variants_size() == 3);
   CHECK(u.union_type().variants(0).simple() == flyteidl::core::INTEGER);
-  CHECK(u.union_type().variants(0).structure().tag() == "integer");
-  CHECK(u.union_type().variants(1).structure().tag() == "list<string>");
-  CHECK(u.union_type().variants(2).structure().tag() == "file[csv]");
+  // Variants carry flytekit's transformer names as tags (UnionTransformer.get_literal_type).
+  CHECK(u.union_type().variants(0).structure().tag() == "int");
+  CHECK(u.union_type().variants(1).structure().tag() == "Typed List");
+  CHECK(u.union_type().variants(2).structure().tag() == "FlyteFilePath");
 
   const LiteralType opt = parse_flyte_type("optional<datetime>");
   REQUIRE(opt.union_type().variants_size() == 2);
@@ -152,6 +154,45 @@ TEST_CASE("Type parse errors point at the column and say what was expected") {
                     Catch::Contains("at column 17") && Catch::Contains("closing the optional"));
   CHECK_THROWS_WITH(parse_flyte_type("list integer"),
                     Catch::Contains("at column 6") && Catch::Contains("\"<\""));
+}
+
+TEST_CASE("Union variants are tagged exactly as flytekit 1.16 tags them") {
+  // Each pair: our type, the tag flytekit's TypeEngine gives the same Python type
+  // inside a Union (computed with flytekit 1.16.31: the transformer's name).
+  const std::pair<const char*, const char*> expected[] = {
+      {"integer", "int"},
+      {"float", "float"},
+      {"string", "str"},
+      {"boolean", "bool"},
+      {"datetime", "datetime"},
+      {"duration", "timedelta"},
+      {"none", "none"},
+      {"list<integer>", "Typed List"},
+      {"list<optional<string>>", "Typed List"},
+      {"map<float>", "Typed Dict"},
+      {"map<list<integer>>", "Typed Dict"},
+      {"dict", "Typed Dict"},
+      {"struct", "Typed Dict"},
+      {"file", "FlyteFilePath"},
+      {"file[csv]", "FlyteFilePath"},
+      {"directory", "FlyteDirectory"},
+      {"directory[csv]", "FlyteDirectory"},
+      {"structured_dataset", "StructuredDataset Transformer"},
+      {"structured_dataset[parquet]", "StructuredDataset Transformer"},
+  };
+  for (const auto& [type, tag] : expected) {
+    INFO(type);
+    const LiteralType u = parse_flyte_type(std::string("union<") + type + ", integer>");
+    CHECK(u.union_type().variants(0).structure().tag() == tag);
+    CHECK(flytekit_variant_tag(parse_flyte_type(type)) == tag);
+  }
+  // Nested unions are tagged at every level, as flytekit tags each Union it types.
+  const LiteralType nested = parse_flyte_type("optional<list<optional<integer>>>");
+  const LiteralType& inner = nested.union_type().variants(0).collection_type();
+  CHECK(inner.union_type().variants(0).structure().tag() == "int");
+  CHECK(inner.union_type().variants(1).structure().tag() == "none");
+  // The element type itself is not tagged (flytekit tags only union variants).
+  CHECK_FALSE(nested.union_type().variants(0).collection_type().has_structure());
 }
 
 TEST_CASE("types_compatible compares shape and ignores union tags") {

@@ -157,7 +157,7 @@ TEST_CASE("Literals are written in the wire forms flytekit writes") {
   REQUIRE(u.scalar().has_union_());
   CHECK(u.scalar().union_().value().scalar().primitive().string_value() == "x");
   CHECK(u.scalar().union_().type().simple() == flyteidl::core::STRING);
-  CHECK(u.scalar().union_().type().structure().tag() == "string");
+  CHECK(u.scalar().union_().type().structure().tag() == "str");
 
   const Literal sd = to_literal(Value(StructuredDataset{"s3://b/df", ""}),
                                 parse_flyte_type("structured_dataset[parquet]"));
@@ -274,6 +274,11 @@ TEST_CASE("Literals written as protobuf text decode to native values") {
             literal_from_text(R"(scalar { union { value { scalar { primitive { integer: 8 } } }
                        type { simple: INTEGER structure { tag: "int" } } } })"),
             opt_int) == Value(8));
+  // ...and one written by flyte-execute before it used flytekit's tags ("integer").
+  CHECK(from_literal(
+            literal_from_text(R"(scalar { union { value { scalar { primitive { integer: 7 } } }
+                       type { simple: INTEGER structure { tag: "integer" } } } })"),
+            opt_int) == Value(7));
   CHECK(from_literal(literal_from_text("scalar { primitive { integer: 9 } }"), opt_int) ==
         Value(9));
   CHECK(from_literal(literal_from_text("scalar { none_type {} }"), opt_int).is_none());

@@ -49,12 +49,26 @@ TEST_CASE("error file name follows the distributed error strategy") {
     });
   };
   const auto a = error_file_name(env_from_map({{"_F_DES", "1"}}));
-  const auto b = error_file_name(env_from_map({{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", ""}}));
+  const auto b = error_file_name(env_from_map({{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "x"}}));
   CHECK(shape(a));
   CHECK(shape(b));
   CHECK(a != b);
-  CHECK(worker_name(env_from_map({{"_F_WN", "w1"}})) == "w1");
-  CHECK(worker_name(env_from_map({{"FLYTE_INTERNAL_WORKER_NAME", ""}, {"_F_WN", "w1"}})) == "");
+  // uuid4().hex: version nibble 4 at hex digit 13, variant 8..b at digit 17.
+  CHECK(a[6 + 12] == '4');
+  CHECK(std::string("89ab").find(a[6 + 16]) != std::string::npos);
+  // flytekit's presence rule (entrypoint._build_error_file_name, get_one_of): the
+  // first variable that is set wins even when empty, and an empty strategy is none.
+  CHECK(error_file_name(env_from_map({{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", ""}})) == "error.pb");
+  CHECK(error_file_name(env_from_map(
+            {{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", ""}, {"_F_DES", "1"}})) == "error.pb");
+  CHECK(error_file_name(env_from_map({{"_F_DES", ""}})) == "error.pb");
+  // The worker is named only under a strategy (entrypoint._get_worker_name).
+  CHECK(worker_name(env_from_map({{"_F_WN", "w1"}})) == "");
+  CHECK(worker_name(env_from_map({{"_F_DES", "1"}, {"_F_WN", "w1"}})) == "w1");
+  CHECK(worker_name(env_from_map(
+            {{"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", ""}, {"_F_DES", "1"}, {"_F_WN", "w1"}})) == "");
+  CHECK(worker_name(env_from_map(
+            {{"_F_DES", "1"}, {"FLYTE_INTERNAL_WORKER_NAME", ""}, {"_F_WN", "w1"}})) == "");
 }
 
 TEST_CASE("exit code after a failure follows FLYTE_FAIL_ON_ERROR in containers") {

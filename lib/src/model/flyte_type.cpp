@@ -149,7 +149,7 @@ class TypeParser {
                                   : "\">\" closing the optional type");
       if (name == "optional") variants->Add()->set_simple(flyteidl::core::NONE);
       for (LiteralType& variant : *variants) {
-        std::string tag = flyte_type_to_string(variant);
+        std::string tag = flytekit_variant_tag(variant);
         variant.mutable_structure()->set_tag(std::move(tag));
       }
     } else {
@@ -267,6 +267,56 @@ std::string flyte_type_to_string(const LiteralType& type) {
       break;
   }
   return "<no type>";
+}
+
+std::string flytekit_variant_tag(const LiteralType& type) {
+  switch (type.type_case()) {
+    case LiteralType::kSimple:
+      switch (type.simple()) {
+        case flyteidl::core::NONE:
+          return "none";
+        case flyteidl::core::INTEGER:
+          return "int";
+        case flyteidl::core::FLOAT:
+          return "float";
+        case flyteidl::core::STRING:
+          return "str";
+        case flyteidl::core::BOOLEAN:
+          return "bool";
+        case flyteidl::core::DATETIME:
+          return "datetime";
+        case flyteidl::core::DURATION:
+          return "timedelta";
+        case flyteidl::core::STRUCT:
+          // flytekit's DictTransformer types both an untyped dict (msgpack) and,
+          // before 1.14, a generic Struct: a Python union reads either under this tag.
+          return "Typed Dict";
+        case flyteidl::core::BINARY:
+          return "binary";
+        case flyteidl::core::ERROR:
+          return "error";
+        default:
+          return flyte_type_to_string(type);
+      }
+    case LiteralType::kBlob:
+      return type.blob().dimensionality() == BlobType::MULTIPART ? "FlyteDirectory"
+                                                                 : "FlyteFilePath";
+    case LiteralType::kCollectionType:
+      return "Typed List";
+    case LiteralType::kMapValueType:
+      return "Typed Dict";
+    case LiteralType::kUnionType:
+      return "Typed Union";
+    case LiteralType::kStructuredDatasetType:
+      return "StructuredDataset Transformer";
+    case LiteralType::kEnumType:
+      return "DefaultEnumTransformer";
+    case LiteralType::kSchema:
+      return "FlyteSchema Transformer";
+    case LiteralType::TYPE_NOT_SET:
+      break;
+  }
+  return flyte_type_to_string(type);
 }
 
 bool types_compatible(const LiteralType& expected, const LiteralType& found) {

@@ -433,11 +433,18 @@ struct Decoder {
       const fc::Union& u = literal.scalar().union_();
       const fc::LiteralType& stored = u.type();
       const std::string& tag = stored.structure().tag();
+      // flytekit's tags name the transformer, not the full type (file and
+      // file[csv] are both "FlyteFilePath"), so among the variants with the
+      // tag the one of exactly the stored shape wins over a merely compatible one.
+      const std::string stored_text = flyte_type_to_string(stored);
       int chosen = -1;
-      for (int i = 0; i < variants.size() && chosen < 0; ++i) {
-        if (!tag.empty() && variants[i].structure().tag() == tag &&
-            types_compatible(variants[i], stored)) {
-          chosen = i;
+      for (bool exact : {true, false}) {
+        for (int i = 0; i < variants.size() && chosen < 0 && !tag.empty(); ++i) {
+          if (variants[i].structure().tag() != tag) continue;
+          if (exact ? flyte_type_to_string(variants[i]) == stored_text
+                    : types_compatible(variants[i], stored)) {
+            chosen = i;
+          }
         }
       }
       for (int i = 0; i < variants.size() && chosen < 0; ++i) {

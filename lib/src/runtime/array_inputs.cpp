@@ -28,15 +28,44 @@ bool is_mapped(const flyteidl::core::Literal& literal, const flyteidl::core::Lit
   return literal_depth(literal) > declared;
 }
 
+flyteidl::core::Literal fetch_input(const std::string& name, const flyteidl::core::Literal& pointer,
+                                    const LiteralFetcher& fetch) {
+  const auto& meta = pointer.offloaded_metadata();
+  const std::string what = fmt::format("mapped input '{}' is offloaded to {} ({} bytes)", name,
+                                       meta.uri(), meta.size_bytes());
+  if (!fetch) throw std::runtime_error(what + " and no fetch callback was given");
+  flyteidl::core::Literal fetched;
+  try {
+    fetched = fetch(meta.uri());
+  } catch (const std::exception& e) {
+    throw std::runtime_error(what + " and fetching it failed: " + e.what());
+  }
+  if (is_offloaded(fetched)) {
+    throw std::runtime_error(what + ", which holds another offloaded literal (" +
+                             fetched.offloaded_metadata().uri() +
+                             "); nested offloading is not supported");
+  }
+  return fetched;
+}
+
 }  // namespace
 
 flyteidl::core::LiteralMap select_array_element(
     const flyteidl::core::LiteralMap& inputs,
-    const std::map<std::string, flyteidl::core::LiteralType>& declared_types, std::size_t index) {
+    const std::map<std::string, flyteidl::core::LiteralType>& declared_types, std::size_t index,
+    const LiteralFetcher& fetch) {
   flyteidl::core::LiteralMap selected;
-  for (const auto& [name, literal] : inputs.literals()) {
+  for (const auto& [name, stored] : inputs.literals()) {
     auto declared = declared_types.find(name);
-    if (declared == declared_types.end() || !is_mapped(literal, declared->second)) {
+    if (declared == declared_types.end()) {
+      (*selected.mutable_literals())[name] = stored;
+      continue;
+    }
+    // Fetched once here; the selected element (or the whole bound value) is
+    // then an ordinary literal for the decoder.
+    const flyteidl::core::Literal literal =
+        is_offloaded(stored) ? fetch_input(name, stored, fetch) : stored;
+    if (!is_mapped(literal, declared->second)) {
       (*selected.mutable_literals())[name] = literal;
       continue;
     }

@@ -73,14 +73,29 @@ flyteidl::core::ErrorDocument make_error_document(const TaskFailure& failure,
   return document;
 }
 
+namespace {
+
+// flytekit's get_one_of: the first variable that is set, even to "", else "".
+std::string dist_error_strategy(const EnvLookup& env) {
+  return first_present(env, {"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES"}).value_or("");
+}
+
+}  // namespace
+
 std::string error_file_name(const EnvLookup& env) {
-  if (!first_present(env, {"FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES"})) return "error.pb";
+  if (dist_error_strategy(env).empty()) return "error.pb";
+  // uuid.uuid4().hex, as flytekit names it: version nibble 4, variant bits 10.
   std::random_device device;
   std::mt19937_64 generator((static_cast<std::uint64_t>(device()) << 32) ^ device());
-  return fmt::format("error-{:016x}{:016x}.pb", generator(), generator());
+  std::uint64_t high = generator();
+  std::uint64_t low = generator();
+  high = (high & ~std::uint64_t{0xF000}) | std::uint64_t{0x4000};
+  low = (low & ~(std::uint64_t{0xC} << 60)) | (std::uint64_t{0x8} << 60);
+  return fmt::format("error-{:016x}{:016x}.pb", high, low);
 }
 
 std::string worker_name(const EnvLookup& env) {
+  if (dist_error_strategy(env).empty()) return "";
   return first_present(env, {"FLYTE_INTERNAL_WORKER_NAME", "_F_WN"}).value_or("");
 }
 

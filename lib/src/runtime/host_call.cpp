@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
+#include <new>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -13,6 +16,7 @@
 #include "flyte/context/redaction.hpp"
 #include "flyte/context/secrets_manager.hpp"
 #include "flyte/context/stats.hpp"
+#include "flyte/io/io_error.hpp"
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/value_json.hpp"
 #include "flyteidl/core/types.pb.h"
@@ -72,14 +76,26 @@ bool is_simple(const flyteidl::core::LiteralType& type, flyteidl::core::SimpleTy
 struct HostCall::Access {
   static HostCall& self(FLYTE_Call* call) { return *reinterpret_cast<HostCall*>(call); }
 
-  // Runs `body`, turning any exception into an error for the task.
+  // Runs `body`, turning any exception into an error for the task, classified
+  // by the exception's type: a storage or file-system failure is the host's
+  // (SYSTEM, RECOVERABLE: a retry may well succeed), with `io_code` naming the
+  // direction as flytekit's FlyteDownloadDataException ("SYSTEM:DownloadDataError")
+  // and FlyteUploadDataException ("SYSTEM:UploadDataError") do; anything else
+  // (a bad argument, a wrong type, a checkpoint used the wrong way) is the task's.
   template <typename Body>
-  static FLYTE_Error* guard(Body&& body) noexcept {
+  static FLYTE_Error* guard(Body&& body, const char* io_code = "SYSTEM:Unknown") noexcept {
     try {
       body();
       return nullptr;
     } catch (const FlyteErrorException& e) {
       return new_error(e.code, e.what(), e.kind);
+    } catch (const IoError& e) {
+      return new_error(io_code, e.what(), FLYTE_ERROR_RECOVERABLE);
+    } catch (const std::system_error& e) {
+      // std::filesystem::filesystem_error and std::ios_base::failure included.
+      return new_error(io_code, e.what(), FLYTE_ERROR_RECOVERABLE);
+    } catch (const std::bad_alloc&) {
+      return new_error("SYSTEM", "out of memory in flyte-execute", FLYTE_ERROR_RECOVERABLE);
     } catch (const std::exception& e) {
       return new_error("USER:ValueError", e.what());
     } catch (...) {
@@ -263,12 +279,12 @@ struct HostCall::Access {
         if (base.empty()) base = std::filesystem::path(blob.uri).parent_path().filename();
         if (base.empty()) base = name;
         const auto target = call.setup_.params->working_directory() / "inputs" / name / base;
-        std::filesystem::create_directories(target.parent_path());
         try {
+          std::filesystem::create_directories(target.parent_path());
           call.setup_.file_access->get(blob.uri, target, folder);
         } catch (const std::exception& e) {
           throw FlyteErrorException(
-              "SYSTEM",
+              "SYSTEM:DownloadDataError",
               fmt::format("cannot download input '{}' from {}: {}", name, blob.uri, e.what()),
               FLYTE_ERROR_RECOVERABLE);
         }
@@ -371,38 +387,44 @@ struct HostCall::Access {
     return guard([&] { *exists = checkpoint(self(c)).prev_exists(); });
   }
   static FLYTE_Error* checkpoint_restore(FLYTE_Call* c, const char** local_dir) {
-    return guard([&] {
-      auto& call = self(c);
-      if (!call.restored_checkpoint_) {
-        auto restored = checkpoint(call).restore();
-        if (!restored) {
-          *local_dir = nullptr;
-          return;
-        }
-        call.restored_checkpoint_ = *restored;
-      }
-      *local_dir = call.restored_checkpoint_->c_str();
-    });
+    return guard(
+        [&] {
+          auto& call = self(c);
+          if (!call.restored_checkpoint_) {
+            auto restored = checkpoint(call).restore();
+            if (!restored) {
+              *local_dir = nullptr;
+              return;
+            }
+            call.restored_checkpoint_ = *restored;
+          }
+          *local_dir = call.restored_checkpoint_->c_str();
+        },
+        "SYSTEM:DownloadDataError");
   }
   static FLYTE_Error* checkpoint_read(FLYTE_Call* c, const char** bytes, size_t* len) {
-    return guard([&] {
-      auto& call = self(c);
-      if (!call.checkpoint_bytes_) call.checkpoint_bytes_ = checkpoint(call).read();
-      if (!*call.checkpoint_bytes_) {
-        *bytes = nullptr;
-        if (len) *len = 0;
-        return;
-      }
-      *bytes = (*call.checkpoint_bytes_)->data();
-      if (len) *len = (*call.checkpoint_bytes_)->size();
-    });
+    return guard(
+        [&] {
+          auto& call = self(c);
+          if (!call.checkpoint_bytes_) call.checkpoint_bytes_ = checkpoint(call).read();
+          if (!*call.checkpoint_bytes_) {
+            *bytes = nullptr;
+            if (len) *len = 0;
+            return;
+          }
+          *bytes = (*call.checkpoint_bytes_)->data();
+          if (len) *len = (*call.checkpoint_bytes_)->size();
+        },
+        "SYSTEM:DownloadDataError");
   }
   static FLYTE_Error* checkpoint_write(FLYTE_Call* c, const char* bytes, size_t len) {
     return guard(
-        [&] { checkpoint(self(c)).write(std::string_view(bytes ? bytes : "", bytes ? len : 0)); });
+        [&] { checkpoint(self(c)).write(std::string_view(bytes ? bytes : "", bytes ? len : 0)); },
+        "SYSTEM:UploadDataError");
   }
   static FLYTE_Error* checkpoint_save_path(FLYTE_Call* c, const char* local_path) {
-    return guard([&] { checkpoint(self(c)).save(std::filesystem::path(or_empty(local_path))); });
+    return guard([&] { checkpoint(self(c)).save(std::filesystem::path(or_empty(local_path))); },
+                 "SYSTEM:UploadDataError");
   }
 
   static FLYTE_Error* deck_append(FLYTE_Call* c, const char* deck_name, const char* html) {
@@ -553,7 +575,12 @@ ValueMap HostCall::finish_outputs() {
     const bool folder = type.blob().dimensionality() == flyteidl::core::BlobType::MULTIPART;
     const std::string remote =
         setup_.file_access->get_random_remote_path(local.filename().string());
-    setup_.file_access->put(local, remote, folder);
+    try {
+      setup_.file_access->put(local, remote, folder);
+    } catch (const std::exception& e) {
+      throw OutputUploadError(fmt::format("cannot upload output '{}' from {} to {}: {}", name,
+                                          local.string(), remote, e.what()));
+    }
     outputs_[name] =
         Value(Blob{remote, type.blob().format(),
                    folder ? BlobDimensionality::MULTIPART : BlobDimensionality::SINGLE});

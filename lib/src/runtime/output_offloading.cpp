@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "flyte/model/pbhash.hpp"
 #include "flyteidl/core/literals.pb.h"
 
 namespace flyte {
@@ -25,7 +26,12 @@ std::optional<std::uint64_t> mib_from_env(const EnvLookup& env, std::string_view
 }  // namespace
 
 OffloadThresholds OffloadThresholds::from_env(const EnvLookup& env) {
-  return {mib_from_env(env, "_F_L_MIN_SIZE_MB"), mib_from_env(env, "_F_L_MAX_SIZE_MB")};
+  // entrypoint._dispatch_execute: offloading_enabled = "_F_L_MIN_SIZE_MB" in
+  // os.environ; only then is the maximum read, with a default of 1000 MiB.
+  const auto min_bytes = mib_from_env(env, "_F_L_MIN_SIZE_MB");
+  if (!min_bytes) return {};
+  const auto max_bytes = mib_from_env(env, "_F_L_MAX_SIZE_MB");
+  return {min_bytes, max_bytes.value_or(std::uint64_t{1000} * 1024 * 1024)};
 }
 
 namespace {
@@ -33,17 +39,23 @@ namespace {
 void check_offload_limit(const std::string& name, std::uint64_t size,
                          const OffloadThresholds& thresholds) {
   if (thresholds.max_bytes && size >= *thresholds.max_bytes) {
-    throw std::runtime_error(
-        fmt::format("output '{}' is too large to be offloaded: it is {} bytes and the limit "
-                    "(_F_L_MAX_SIZE_MB) is {} bytes",
-                    name, size, *thresholds.max_bytes));
+    // flytekit's words, with the variable named.
+    throw OffloadLimitError(
+        fmt::format("Literal {} is too large to be offloaded. Max literal size is {} whereas the "
+                    "literal size is {} bytes (_F_L_MAX_SIZE_MB)",
+                    name, *thresholds.max_bytes, size));
   }
 }
 
+// The pointer carries the literal's hash as flytekit's entrypoint sets it
+// (`v.hash if v.hash is not None else compute_hash_string(lit)`): cache keys
+// downstream are computed from it.
 flyteidl::core::Literal offloaded_pointer(
     const std::string& name, const std::string& uri, std::uint64_t size,
-    const std::map<std::string, flyteidl::core::LiteralType>& declared_types) {
+    const std::map<std::string, flyteidl::core::LiteralType>& declared_types,
+    const flyteidl::core::Literal& literal) {
   flyteidl::core::Literal pointer;
+  pointer.set_hash(literal.hash().empty() ? compute_hash_string(literal) : literal.hash());
   auto* metadata = pointer.mutable_offloaded_metadata();
   metadata->set_uri(uri);
   metadata->set_size_bytes(size);
@@ -65,10 +77,10 @@ void offload_large_outputs(flyteidl::core::LiteralMap& outputs, const OffloadThr
   if (!thresholds.min_bytes) return;
   for (auto& [name, literal] : *outputs.mutable_literals()) {
     const std::uint64_t size = literal.ByteSizeLong();
-    if (size < *thresholds.min_bytes) continue;
     check_offload_limit(name, size, thresholds);
+    if (size < *thresholds.min_bytes) continue;
     const std::string uri = store(offloaded_file_name(name), literal.SerializeAsString());
-    literal = offloaded_pointer(name, uri, size, declared_types);
+    literal = offloaded_pointer(name, uri, size, declared_types, literal);
   }
 }
 
@@ -79,10 +91,14 @@ void offload_large_outputs(std::vector<std::pair<std::string, std::string>>& out
   if (!thresholds.min_bytes) return;
   for (auto& [name, bytes] : outputs) {
     const std::uint64_t size = bytes.size();
-    if (size < *thresholds.min_bytes) continue;
     check_offload_limit(name, size, thresholds);
+    if (size < *thresholds.min_bytes) continue;
+    flyteidl::core::Literal literal;
+    if (!literal.ParseFromString(bytes)) {
+      throw std::runtime_error(fmt::format("output '{}' is not a valid Literal", name));
+    }
     const std::string uri = store(offloaded_file_name(name), bytes);
-    bytes = offloaded_pointer(name, uri, size, declared_types).SerializeAsString();
+    bytes = offloaded_pointer(name, uri, size, declared_types, literal).SerializeAsString();
   }
 }
 

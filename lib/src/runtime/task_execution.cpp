@@ -151,26 +151,45 @@ ValueMap container_inputs(const ExecutionPlan& plan, const TaskInterface& interf
                     "truncated or not an inputs.pb",
                     *plan.options.inputs, bytes.size()))};
   };
+  // A failed fetch of an offloaded input is the storage's failure (flytekit's
+  // FlyteDownloadDataException: SYSTEM, RECOVERABLE), whatever error the
+  // decoder wraps it in; a fetched literal that does not fit stays a
+  // conversion failure.
+  bool fetch_failed = false;
   auto fetch = [&](const std::string& uri) {
     flyteidl::core::Literal literal;
-    if (!literal.ParseFromString(plan.file_access->read_bytes(uri))) {
+    std::string bytes;
+    try {
+      bytes = plan.file_access->read_bytes(uri);
+    } catch (const std::exception&) {
+      fetch_failed = true;
+      throw;
+    }
+    if (!literal.ParseFromString(bytes)) {
       throw std::runtime_error(fmt::format("offloaded literal at {} is not a valid Literal", uri));
     }
     return literal;
   };
-  if (!plan.array_index) {
-    // Straight from the bytes to values (bench/README.md, "Literal conversion").
-    try {
-      return decode_literal_map(bytes, interface.inputs, fetch, "input");
-    } catch (const WireFormatError&) {
-      throw not_a_literal_map();
+  try {
+    if (!plan.array_index) {
+      // Straight from the bytes to values (bench/README.md, "Literal conversion").
+      try {
+        return decode_literal_map(bytes, interface.inputs, fetch, "input");
+      } catch (const WireFormatError&) {
+        throw not_a_literal_map();
+      }
     }
+    // Array tasks select each input's element on the message first.
+    flyteidl::core::LiteralMap literals;
+    if (!literals.ParseFromString(bytes)) throw not_a_literal_map();
+    literals = select_array_element(literals, interface.input_type_map(), *plan.array_index, fetch);
+    return from_literal_map(literals, interface.inputs, fetch, "input");
+  } catch (const Failed&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (fetch_failed) throw Failed{TaskFailure::system(e.what())};
+    throw;
   }
-  // Array tasks select each input's element on the message first.
-  flyteidl::core::LiteralMap literals;
-  if (!literals.ParseFromString(bytes)) throw not_a_literal_map();
-  literals = select_array_element(literals, interface.input_type_map(), *plan.array_index);
-  return from_literal_map(literals, interface.inputs, fetch, "input");
 }
 
 std::shared_ptr<StatsClient> make_stats(const ExecutionPlan& plan) {
@@ -189,7 +208,8 @@ std::shared_ptr<StatsClient> make_stats(const ExecutionPlan& plan) {
       plan.stats, id.task_id.project, id.task_id.domain, id.task_id.name, tags));
 }
 
-// Appends each output's metadata as serialized Literal.metadata entries; as
+// Appends each output's metadata as serialized Literal.metadata entries
+// (flytekit's form, output_metadata_entries); as
 // with `literal.mutable_metadata()[key] = value`, a later value for a key
 // replaces an earlier one (deduplicated here, so byte sizes stay exact for
 // offloading).
@@ -199,18 +219,9 @@ void attach_output_metadata(std::vector<EncodedLiteral>& outputs,
   for (auto& [name, bytes] : outputs) {
     const auto found = all.find(name);
     if (found == all.end()) continue;
-    const OutputMetadata& metadata = found->second;
-    std::map<std::string, std::string> target;
-    const auto& artifact = metadata.artifact;
-    if (!artifact.name.empty()) {
-      target["artifact"] = fmt::format("{}/{}/{}:{}", artifact.project, artifact.domain,
-                                       artifact.name, artifact.version);
-    }
-    for (const auto& [key, value] : metadata.dynamic_partitions) {
-      target["partition." + key] = value;
-    }
-    for (const auto& item : metadata.additional_items) {
-      target[item->name()] = redact(item->serialize_to_string());
+    std::map<std::string, std::string> target = output_metadata_entries(found->second);
+    for (auto& [key, value] : target) {
+      if (key != DYNAMIC_PARTITIONS_KEY) value = redact(value);
     }
     for (const auto& [key, value] : target) {
       // Literal.metadata is a map<string, string>: invalid UTF-8 would make
@@ -346,15 +357,29 @@ int execute_task(const ExecutionPlan& plan) {
     ValueMap values;
     try {
       values = call.finish_outputs();
+    } catch (const OutputUploadError& e) {
+      // flytekit re-raises FlyteUploadDataException past its conversion
+      // handler: the entrypoint reports it as SYSTEM, RECOVERABLE.
+      throw Failed{TaskFailure::system(e.what())};
+    } catch (const std::exception& e) {
+      throw Failed{TaskFailure::conversion(e.what())};
+    }
+    try {
       outputs = encode_literals(values, interface.outputs, "output");
       attach_output_metadata(outputs, *tracker);
+    } catch (const std::exception& e) {
+      throw Failed{TaskFailure::conversion(e.what())};
+    }
+    try {
       offload_large_outputs(outputs, plan.offload, interface.output_type_map(),
                             [&](const std::string& file, const std::string& bytes) {
                               stage_file(plan, file, bytes);
                               return join_uri(plan.output_prefix, {file});
                             });
     } catch (const std::exception& e) {
-      throw Failed{TaskFailure::conversion(e.what())};
+      // flytekit offloads after the task's scope: the size limit (a ValueError)
+      // and a failed write are "other" errors there, SYSTEM and RECOVERABLE.
+      throw Failed{TaskFailure::system(e.what())};
     }
     if (!plan.container_run) {
       nlohmann::json printed = nlohmann::json::object();

@@ -25,6 +25,10 @@ struct ArtifactReference {
   std::string domain;
   std::string name;
   std::string version;
+  /// flyteidl.core.Granularity of the time partition (0 UNSET, 1 MINUTE,
+  /// 2 HOUR, 3 DAY, 4 MONTH): flytekit's Artifact.time_partition_granularity,
+  /// unset (0) when the artifact gives none.
+  int time_partition_granularity = 0;
 
   bool operator==(const ArtifactReference&) const = default;
 };
@@ -49,6 +53,21 @@ struct OutputMetadata {
   /// writer, possibly from another thread than the task's.
   std::vector<std::shared_ptr<const SerializableToString>> additional_items;
 };
+
+/// The literal-metadata key flytekit (core/base_task.py, DYNAMIC_PARTITIONS)
+/// stores an output's dynamic partitions and time partition under.
+inline constexpr const char* DYNAMIC_PARTITIONS_KEY = "_uap";
+
+/// The Literal.metadata entries for `metadata`, exactly as flytekit's
+/// `_output_to_literal_map` builds them: each additional item as
+/// `name() -> serialize_to_string()`, then, when there are dynamic partitions
+/// or a time partition, `_uap` = base64 of a serialized flyteidl.core.ArtifactID
+/// holding only `partitions` (each a static LabelValue) and `time_partition`
+/// (a Timestamp LabelValue with the artifact's granularity). The artifact's own
+/// identity is not metadata (it belongs in the task interface). Partitions are
+/// serialized in key order: flytekit's protobuf writes map entries in hash
+/// order, which differs per process, so only the decoded message is stable.
+std::map<std::string, std::string> output_metadata_entries(const OutputMetadata& metadata);
 
 /// Thread-safe map from output name to its metadata. A task may spawn threads
 /// that each describe one output, so add/get lock.

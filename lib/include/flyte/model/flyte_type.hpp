@@ -21,9 +21,12 @@
 /// - `struct`: simple STRUCT without annotation (a google.protobuf.Struct).
 /// - `binary`: simple BINARY (raw bytes).
 /// - `map<T>`: map_value_type T (keys are always strings in Flyte).
-/// - `union<...>`: union_type whose variants each carry
-///   `structure.tag` = the variant's own type string (flytekit tags variants
-///   with a name too; on read we match by tag first, then by shape).
+/// - `union<...>`: union_type whose variants each carry `structure.tag` =
+///   the name of the flytekit transformer for that variant
+///   (`flytekit_variant_tag`), because flytekit's union reader and the
+///   engine's type checker compare tags. On read we match by tag first
+///   (exact shape, then compatible shape), then by shape alone, so values
+///   tagged by older flyte-execute versions (`integer`, `string`, ...) still read.
 /// - `optional<T>` is exactly `union<T, none>` and prints as `optional<T>`.
 
 #include <string>
@@ -56,6 +59,17 @@ std::string flyte_type_to_string(const flyteidl::core::LiteralType& type);
 /// dataset formats must agree unless either is empty ("any format").
 bool types_compatible(const flyteidl::core::LiteralType& expected,
                       const flyteidl::core::LiteralType& found);
+
+/// The tag flytekit (v1.16, `UnionTransformer.get_literal_type` /
+/// `_add_tag_to_type`) gives a union variant of this type: its transformer's
+/// `name`. integer "int", float "float", string "str", boolean "bool",
+/// datetime "datetime", duration "timedelta", none "none", list "Typed List",
+/// map, dict and struct "Typed Dict", file "FlyteFilePath", directory
+/// "FlyteDirectory", structured_dataset "StructuredDataset Transformer",
+/// enum "DefaultEnumTransformer", schema "FlyteSchema Transformer", union
+/// "Typed Union". `binary` and `error` have no flytekit transformer and keep
+/// our own names ("binary", "error").
+std::string flytekit_variant_tag(const flyteidl::core::LiteralType& type);
 
 /// True for the type `dict` parses to (a STRUCT carrying the msgpack
 /// annotation), as opposed to a plain `struct`.

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "flyte/model/literal_converter.hpp"
+
 namespace flyteidl::core {
 class LiteralMap;
 class LiteralType;
@@ -24,9 +26,14 @@ class ArrayElementError : public std::out_of_range {
 };
 
 /// The inputs for array element `index`. Inputs absent from `declared_types`
-/// are passed whole.
+/// are passed whole. An offloaded input (the big lists that feed map tasks are
+/// what gets offloaded) is fetched with `fetch` first, because whether it is
+/// mapped, and its element, can only be seen in the literal it points to; an
+/// offloaded input without `fetch`, or whose fetch fails, throws
+/// std::runtime_error naming the input and the URI.
 flyteidl::core::LiteralMap select_array_element(
     const flyteidl::core::LiteralMap& inputs,
-    const std::map<std::string, flyteidl::core::LiteralType>& declared_types, std::size_t index);
+    const std::map<std::string, flyteidl::core::LiteralType>& declared_types, std::size_t index,
+    const LiteralFetcher& fetch = {});
 
 }  // namespace flyte

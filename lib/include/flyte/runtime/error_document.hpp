@@ -25,7 +25,9 @@ flyteidl::core::ErrorDocument make_error_document(const TaskFailure& failure,
 /// workers of a distributed job do not overwrite each other's errors.
 std::string error_file_name(const EnvLookup& env);
 
-/// The worker name for ContainerError.worker (FLYTE_INTERNAL_WORKER_NAME or _F_WN).
+/// The worker name for ContainerError.worker (FLYTE_INTERNAL_WORKER_NAME or _F_WN),
+/// only under a distributed error strategy, else "" (flytekit's
+/// entrypoint._get_worker_name).
 std::string worker_name(const EnvLookup& env);
 
 /// The process exit status after a failure was recorded in error.pb:

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <flyte/task.h>
@@ -24,6 +25,13 @@
 #include "flyte/runtime/task_interface.hpp"
 
 namespace flyte {
+
+/// A file or directory output could not be uploaded: the host's failure, not
+/// the task's (flytekit's FlyteUploadDataException; SYSTEM, RECOVERABLE).
+class OutputUploadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct HostCallSetup {
   const LoadedTask* task = nullptr;
@@ -50,7 +58,8 @@ class HostCall {
 
   /// After a successful run: the declared outputs, with file and directory
   /// outputs uploaded under the raw output prefix. Throws std::runtime_error
-  /// naming every declared output the task did not set.
+  /// naming every declared output the task did not set, OutputUploadError
+  /// when an upload fails.
   ValueMap finish_outputs();
 
   // The implementation of each host function lives in host_call.cpp; these
