@@ -34,7 +34,10 @@ ECHO_TYPES = {
     "echo_union_float_list_string": typing.Union[float, typing.List[str]],
     # typing flattens Optional[Union[int, str]] into Union[int, str, None].
     "echo_optional_union": typing.Optional[typing.Union[int, str]],
-    "echo_list_union": typing.List[typing.Union[int, str]],
+    # list[...], not typing.List[...]: typing caches List[Union[str, int]] (which
+    # flytekit builds on import) and returns it for List[Union[int, str]], the
+    # two unions being equal; flytekit would then declare the variants str, int.
+    "echo_list_union": list[typing.Union[int, str]],
     "echo_structured_dataset": StructuredDataset,
     "echo_structured_dataset_parquet": typing.Annotated[StructuredDataset, "parquet"],
     "echo_list_map_list_float": typing.List[typing.Dict[str, typing.List[float]]],
