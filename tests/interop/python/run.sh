@@ -34,7 +34,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$key" ]; then
     # log mentions last (a registry that cannot be reached fails on the first).
     echo "run.sh: FAILED to install the interop Python packages from $lock (pip log: $log)" >&2
     grep -E "ERROR|Could not|No matching|Failed|hash" "$log" | tail -15 >&2 || tail -15 "$log" >&2
-    pkg=$(grep -oE "(Collecting|Downloading|Obtaining) [A-Za-z0-9_.-]+" "$log" | tail -1 | cut -d' ' -f2)
+    pkg=$(grep -oE "(requirement|Collecting|Downloading) [A-Za-z0-9_.=-]+" "$log" | tail -1 | cut -d' ' -f2 || true)
     echo "run.sh: the last package pip tried was: ${pkg:-<none: pip could not start>}" >&2
     rm -rf "$venv"
     exit 1
