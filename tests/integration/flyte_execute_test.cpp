@@ -227,6 +227,40 @@ TEST_CASE("e2e: --test sets up and runs nothing") {
   CHECK(fs::is_empty(run.outputs));
 }
 
+TEST_CASE("e2e: the run's sandbox folder is removed when the run ends unless asked to keep it") {
+  ScopedTempDir sandbox("flyte-sandbox");
+  auto entries = [&] {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(sandbox.path())) found.push_back(entry.path());
+    return found;
+  };
+  ContainerRun run(R"(literals { key: "a" value { scalar { primitive { integer: 40 } } } }
+                      literals { key: "b" value { scalar { primitive { integer: 2 } } } })");
+  REQUIRE(run_flyte(run.args("add"), {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()}})
+              .exit_code == 0);
+  CHECK(entries().empty());
+
+  // A failed local run keeps only the error document it points at.
+  auto failed = run_flyte({"--task", example_lib("example_tasks") + ":fail_runtime"},
+                          {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()}});
+  CHECK(failed.exit_code == 1);
+  REQUIRE(entries().size() == 1);
+  CHECK(fs::exists(entries()[0] / "outputs" / "error.pb"));
+  CHECK_FALSE(fs::exists(entries()[0] / "work"));
+  fs::remove_all(entries()[0]);
+
+  auto args = run.args("add");
+  args.insert(args.begin(), "--keep-sandbox");
+  REQUIRE(run_flyte(args, {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()}}).exit_code == 0);
+  REQUIRE(entries().size() == 1);
+  CHECK(fs::is_directory(entries()[0] / "work"));
+  fs::remove_all(entries()[0]);
+  REQUIRE(run_flyte(run.args("add"), {{"FLYTE_LOCAL_SANDBOX_DIR", sandbox.path().string()},
+                                      {"FLYTE_LOCAL_KEEP_SANDBOX", "true"}})
+              .exit_code == 0);
+  CHECK(entries().size() == 1);
+}
+
 TEST_CASE("e2e: env ids use short names and the first present name") {
   ContainerRun run;
   auto result = run_flyte(run.args("whoami"), {{"_F_PRJ", "p"},
@@ -255,6 +289,20 @@ TEST_CASE("e2e: --map-task picks the array element for mapped inputs") {
   auto result = run_flyte(args, {{"BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX"},
                                  {"FLYTE_K8S_ARRAY_INDEX", "1"},
                                  {"BATCH_JOB_ARRAY_INDEX_OFFSET", "1"}});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 31);
+}
+
+TEST_CASE("e2e: --map-task without BATCH_JOB_ARRAY_INDEX_VAR_NAME uses the offset as the index") {
+  ContainerRun run(R"(literals { key: "a" value { collection {
+                        literals { scalar { primitive { integer: 10 } } }
+                        literals { scalar { primitive { integer: 20 } } }
+                        literals { scalar { primitive { integer: 30 } } } } } }
+                      literals { key: "b" value { scalar { primitive { integer: 1 } } } })");
+  auto args = run.args("add");
+  args.insert(args.begin(), "--map-task");
+  auto result = run_flyte(args, {{"BATCH_JOB_ARRAY_INDEX_OFFSET", "2"}});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   CHECK(run.read_outputs().literals().at("c").scalar().primitive().integer() == 31);
@@ -388,6 +436,16 @@ TEST_CASE("e2e: --list prints each task's typed interface") {
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("add(a: integer, b: integer) -> (c: integer)"));
   CHECK_THAT(result.out, Catch::Contains("mean(xs: list<float>) -> (mean: float)"));
+}
+
+TEST_CASE("e2e: --list shows the descriptions of a C task's variables") {
+  auto result = run_flyte({"--list", example_lib("example_c_tasks")});
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("add(a: integer, b: integer) -> (c: integer)\n"
+                                         "    Adds two integers (C example).\n"
+                                         "    input a: first addend\n"
+                                         "    input b: second addend\n"
+                                         "    output c: a + b"));
 }
 
 TEST_CASE("e2e: a deck-enabled task leaves a self-contained deck.html beside outputs.pb") {

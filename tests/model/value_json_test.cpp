@@ -184,6 +184,11 @@ TEST_CASE("Command-line unions try each variant's text form in order") {
   CHECK(cli("none", "optional<string>") == Value("none"));
   CHECK(cli("2.5", "optional<float>") == Value(2.5));
   CHECK(cli("[1]", "optional<list<integer>>") == Value(Value::List{1}));
+  // As pyflyte run (UnionParamType._sort_precedence): string variants last...
+  CHECK(cli("5", "union<string, integer>") == Value(5));
+  CHECK(cli("five", "union<string, integer>") == Value("five"));
+  // ...and a string takes the text as given, quotes included.
+  CHECK(cli("\"five\"", "union<integer, string>") == Value("\"five\""));
 }
 
 TEST_CASE("Command-line errors name the input, the expected type and the text") {

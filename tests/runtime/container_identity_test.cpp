@@ -30,7 +30,15 @@ TEST_CASE("container identity reads long names, short names, and the first prese
 }
 
 TEST_CASE("array index is the offset plus the variable named by BATCH_JOB_ARRAY_INDEX_VAR_NAME") {
-  CHECK_FALSE(array_index_from_env(env_from_map({})).has_value());
+  // Without BATCH_JOB_ARRAY_INDEX_VAR_NAME (or with it empty) the offset alone
+  // is the index, as in flytekit's _compute_array_job_index.
+  CHECK(array_index_from_env(env_from_map({})) == 0u);
+  CHECK(array_index_from_env(env_from_map({{"BATCH_JOB_ARRAY_INDEX_OFFSET", "4"}})) == 4u);
+  CHECK(array_index_from_env(env_from_map({{"BATCH_JOB_ARRAY_INDEX_VAR_NAME", ""},
+                                           {"BATCH_JOB_ARRAY_INDEX_OFFSET", "2"}})) == 2u);
+  CHECK(array_index_from_env(env_from_map({{"BATCH_JOB_ARRAY_INDEX_VAR_NAME", "IDX"},
+                                           {"IDX", "3"},
+                                           {"BATCH_JOB_ARRAY_INDEX_OFFSET", ""}})) == 3u);
   CHECK(array_index_from_env(
             env_from_map({{"BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX"},
                           {"FLYTE_K8S_ARRAY_INDEX", "3"}})) == 3u);

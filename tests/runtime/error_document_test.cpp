@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "flyte/context/redaction.hpp"
+#include "flyte/runtime/task_failure.hpp"
 #include "flyteidl/core/errors.pb.h"
 
 using namespace flyte;
@@ -36,6 +37,13 @@ TEST_CASE("error documents carry code, kind, origin, worker, timestamp and a red
   CHECK(TaskFailure::user("x").code == "USER:RuntimeError");
   CHECK(TaskFailure::format_message("ValueError", "no", "at f()") ==
         "Trace:\n\nat f()\nMessage:\n\n    ValueError: no");
+}
+
+TEST_CASE("error banners name the failure as flytekit's entrypoint does") {
+  CHECK(error_banner_kind(TaskFailure::user("x")) == "User");
+  CHECK(error_banner_kind(TaskFailure::user_recoverable("x")) == "User");
+  CHECK(error_banner_kind(TaskFailure::conversion("x")) == "Non-recoverable System");
+  CHECK(error_banner_kind(TaskFailure::system("x")) == "Unknown System");
 }
 
 TEST_CASE("error file name follows the distributed error strategy") {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/proto_time.hpp"
@@ -281,8 +282,20 @@ Value parse_cli(std::string_view text, const fc::LiteralType& type, std::string_
     return from_json(Json(std::string(text)), type, "input '" + std::string(name) + "'", false);
   } else if (type.type_case() == fc::LiteralType::kUnionType) {
     if (text == "null" && has_none_variant(type)) return Value();
+    // pyflyte run's UnionParamType._sort_precedence: string variants are tried
+    // last, so "5" for union<string, integer> is the integer; a string takes
+    // the text as it is (quotes included), as a plain string input does.
+    std::vector<const fc::LiteralType*> ordered;
+    for (bool strings : {false, true}) {
+      for (const auto& variant : type.union_type().variants()) {
+        const bool is_string =
+            variant.type_case() == fc::LiteralType::kSimple && variant.simple() == fc::STRING;
+        if (is_string == strings) ordered.push_back(&variant);
+      }
+    }
     std::string reasons;
-    for (const auto& variant : type.union_type().variants()) {
+    for (const fc::LiteralType* variant_ptr : ordered) {
+      const fc::LiteralType& variant = *variant_ptr;
       try {
         return parse_cli(text, variant, name);
       } catch (const ModelError& e) {

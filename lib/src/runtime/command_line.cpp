@@ -102,6 +102,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
                "run the task in this process, unsupervised (for debuggers; a crash then leaves "
                "no error.pb)")
       ->group("Settings");
+  app.add_flag("--keep-sandbox", o.keep_sandbox,
+               "keep this run's sandbox folder (working directory, downloads, staged results) "
+               "when it ends; by default it is removed (also local.keep_sandbox)")
+      ->group("Settings");
   app.add_option_function<std::string>(
          "--timeout",
          [&o](const std::string& text) { o.timeout = parse_duration_flag("--timeout", text); },

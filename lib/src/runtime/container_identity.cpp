@@ -50,14 +50,13 @@ ContainerIdentity ContainerIdentity::local() {
   return id;
 }
 
-std::optional<std::size_t> array_index_from_env(const EnvLookup& env) {
-  auto var_name = env("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
-  if (!var_name) return std::nullopt;
-  if (var_name->empty()) {
-    throw ArrayIndexError(
-        "array job: BATCH_JOB_ARRAY_INDEX_VAR_NAME is set but empty; it must name the variable "
-        "holding the index (e.g. FLYTE_K8S_ARRAY_INDEX)");
+std::size_t array_index_from_env(const EnvLookup& env) {
+  long long offset = 0;
+  if (auto text = env("BATCH_JOB_ARRAY_INDEX_OFFSET"); text && !text->empty()) {
+    offset = parse_index_part("BATCH_JOB_ARRAY_INDEX_OFFSET", *text);
   }
+  auto var_name = env("BATCH_JOB_ARRAY_INDEX_VAR_NAME");
+  if (!var_name || var_name->empty()) return static_cast<std::size_t>(offset);
   auto raw = env(*var_name);
   if (!raw) {
     throw ArrayIndexError(
@@ -65,10 +64,6 @@ std::optional<std::size_t> array_index_from_env(const EnvLookup& env) {
                     *var_name, *var_name));
   }
   const long long index = parse_index_part(*var_name, *raw);
-  long long offset = 0;
-  if (auto text = env("BATCH_JOB_ARRAY_INDEX_OFFSET")) {
-    offset = parse_index_part("BATCH_JOB_ARRAY_INDEX_OFFSET", *text);
-  }
   return static_cast<std::size_t>(offset + index);
 }
 

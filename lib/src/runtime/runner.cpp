@@ -7,6 +7,7 @@
 #include <fstream>
 #include <ostream>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -35,6 +36,7 @@ namespace fs = std::filesystem;
 
 // Settings the config file and env provide (flag > env > file > default).
 const ConfigKey kSandboxDir{"local.sandbox_dir", {}};
+const ConfigKey kKeepSandbox{"local.keep_sandbox", {}};
 const ConfigKey kSecretsEnvPrefix{"secrets.env_prefix", {}};
 const ConfigKey kSecretsDefaultDir{"secrets.default_dir", {}};
 const ConfigKey kSecretsFilePrefix{"secrets.file_prefix", {}};
@@ -75,13 +77,7 @@ ExecutionPlan resolve_plan(const RunOptions& options, const EnvLookup& env) {
   plan.execution_date = std::chrono::system_clock::now();
   plan.identity =
       plan.container_run ? ContainerIdentity::from_env(env) : ContainerIdentity::local();
-  if (options.map_task) {
-    plan.array_index = array_index_from_env(env);
-    if (!plan.array_index) {
-      throw UsageError(
-          "--map-task needs BATCH_JOB_ARRAY_INDEX_VAR_NAME (Flyte sets it for array tasks)");
-    }
-  }
+  if (options.map_task) plan.array_index = array_index_from_env(env);
   if (auto attempt = env("FLYTE_ATTEMPT_NUMBER")) {
     std::from_chars(attempt->data(), attempt->data() + attempt->size(), plan.attempt);
   }
@@ -106,6 +102,8 @@ ExecutionPlan resolve_plan(const RunOptions& options, const EnvLookup& env) {
   const fs::path sandbox =
       config.get_or(kSandboxDir, (fs::temp_directory_path() / "flyte-execute").string());
   const fs::path run_dir = make_private_dir(sandbox / FileAccessProvider::random_key());
+  plan.run_dir = run_dir;
+  plan.keep_sandbox = options.keep_sandbox || config.get_bool(kKeepSandbox, false);
   plan.working_dir = make_private_dir(run_dir / "work");
   plan.engine_dir = make_private_dir(run_dir / "engine");
   plan.raw_output_prefix = options.raw_output_data_prefix.value_or((run_dir / "raw").string());
@@ -137,6 +135,48 @@ void publish(const ExecutionPlan& plan, const std::string& document) {
     plan.file_access->put(file, join_uri(plan.output_prefix, {file.filename().string()}));
   }
 }
+
+// Removes the run's sandbox when the run ends (gigabytes of downloads and
+// working files would otherwise pile up under the temp folder), except what a
+// local run pointed the user at: file outputs under the default raw prefix,
+// and the default output prefix after a failure (the error document).
+class SandboxCleanup {
+ public:
+  SandboxCleanup(const ExecutionPlan& plan, const RunOptions& options)
+      : plan_(plan), options_(options) {}
+  SandboxCleanup(const SandboxCleanup&) = delete;
+  SandboxCleanup& operator=(const SandboxCleanup&) = delete;
+  ~SandboxCleanup() {
+    if (plan_.run_dir.empty()) return;
+    if (plan_.keep_sandbox) {
+      system_logger()->info("keeping the run's sandbox {}", plan_.run_dir.string());
+      return;
+    }
+    std::error_code ec;
+    const auto kept = [&](const fs::path& path) {
+      std::error_code empty_ec;
+      if (fs::is_empty(path, empty_ec) || empty_ec) return false;
+      if (path == plan_.run_dir / "raw") return !options_.raw_output_data_prefix.has_value();
+      if (path == plan_.run_dir / "outputs") return !options_.output_prefix && !succeeded_;
+      return false;
+    };
+    std::vector<fs::path> entries;
+    for (auto it = fs::directory_iterator(plan_.run_dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      entries.push_back(it->path());
+    }
+    for (const auto& entry : entries) {
+      if (!kept(entry)) fs::remove_all(entry, ec);
+    }
+    fs::remove(plan_.run_dir, ec);  // fails, as it should, when something was kept
+  }
+  void succeeded() { succeeded_ = true; }
+
+ private:
+  const ExecutionPlan& plan_;
+  const RunOptions& options_;
+  bool succeeded_ = false;
+};
 
 int list_tasks(const std::string& library_path, const std::string& format, std::ostream& out) {
   auto library = TaskLibrary::open(library_path);
@@ -227,6 +267,8 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
     return dynamic_cast<const UsageError*>(&e) ? 2 : 1;
   }
 
+  SandboxCleanup cleanup(plan, options);
+
   // Before the task process exists, so the relay and error.pb mask secrets the
   // task prints or crashes with, not only those it asked the SecretsManager for.
   register_injected_secrets(plan.secrets, process_environment());
@@ -303,7 +345,7 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
     std::ifstream in(staged / "outputs.json");
     out << in.rdbuf();
   }
-  fs::remove_all(plan.engine_dir);
+  cleanup.succeeded();
   return 0;
 }
 

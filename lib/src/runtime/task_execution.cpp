@@ -250,9 +250,8 @@ void stage_file(const ExecutionPlan& plan, const std::string& name, std::string_
 }  // namespace
 
 void stage_failure(const ExecutionPlan& plan, const TaskFailure& failure) {
-  const bool user = failure.origin == ErrorOrigin::USER;
   auto logger = system_logger();
-  logger->error("!! Begin {} Error Captured by Flyte !!", user ? "User" : "System");
+  logger->error("!! Begin {} Error Captured by Flyte !!", error_banner_kind(failure));
   logger->error("{}: {}", failure.code, failure.message);
   logger->error("!! End Error Captured by Flyte !!");
   const auto document =

@@ -22,6 +22,11 @@ TaskFailure TaskFailure::conversion(std::string message) {
   return system(std::move(message), /*recoverable=*/false);
 }
 
+std::string_view error_banner_kind(const TaskFailure& failure) {
+  if (failure.origin == ErrorOrigin::USER) return "User";
+  return failure.kind == ErrorKind::NON_RECOVERABLE ? "Non-recoverable System" : "Unknown System";
+}
+
 std::string TaskFailure::format_message(std::string_view type_name, std::string_view text,
                                         std::string_view trace) {
   return fmt::format("Trace:\n\n{}\nMessage:\n\n    {}: {}", trace, type_name, text);

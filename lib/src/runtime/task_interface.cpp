@@ -89,6 +89,15 @@ std::string describe_task(const LoadedTask& task) {
   std::string line =
       fmt::format("{}({}) -> ({})", task.symbol, side(task.inputs), side(task.outputs));
   if (!task.description.empty()) line += "\n    " + task.description;
+  // Variable descriptions (a C task's FLYTE_Variable.description, flytekit's
+  // docstring parameters) under the signature, one per line.
+  for (const auto* side_variables : {&task.inputs, &task.outputs}) {
+    const char* role = side_variables == &task.inputs ? "input" : "output";
+    for (const auto& v : *side_variables) {
+      if (!v.description.empty())
+        line += fmt::format("\n    {} {}: {}", role, v.name, v.description);
+    }
+  }
   for (const auto& secret : task.secrets) {
     line += fmt::format("\n    secret: {}/{}", secret.group, secret.key);
   }

@@ -34,9 +34,11 @@ class ArrayIndexError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The array (map task) index: BATCH_JOB_ARRAY_INDEX_OFFSET (default 0) plus
-/// the integer in the variable named by BATCH_JOB_ARRAY_INDEX_VAR_NAME.
-/// nullopt when BATCH_JOB_ARRAY_INDEX_VAR_NAME is absent (not an array job).
-std::optional<std::size_t> array_index_from_env(const EnvLookup& env);
+/// The array (map task) index, as flytekit's entrypoint._compute_array_job_index:
+/// BATCH_JOB_ARRAY_INDEX_OFFSET (0 when unset or empty) plus the integer in the
+/// variable named by BATCH_JOB_ARRAY_INDEX_VAR_NAME; the offset alone when
+/// BATCH_JOB_ARRAY_INDEX_VAR_NAME is unset or empty. Throws ArrayIndexError
+/// when the named variable is unset or a value is not a non-negative integer.
+std::size_t array_index_from_env(const EnvLookup& env);
 
 }  // namespace flyte

@@ -36,6 +36,8 @@ struct ExecutionPlan {
   OffloadThresholds offload;
 
   std::shared_ptr<FileAccessProvider> file_access;
+  std::filesystem::path run_dir;      ///< this run's sandbox: holds working_dir and engine_dir
+  bool keep_sandbox = false;          ///< leave run_dir in place when the run ends
   std::filesystem::path working_dir;  ///< fresh, 0700, the task's
   std::filesystem::path engine_dir;   ///< fresh, 0700, ours
   std::string output_prefix;          ///< where outputs.pb / error.pb / deck.html go

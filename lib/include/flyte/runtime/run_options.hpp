@@ -54,6 +54,9 @@ struct RunOptions {
   /// Run the task in this process instead of a supervised child (debugging:
   /// a crash then takes flyte-execute down with it).
   bool in_process = false;
+  /// Keep this run's sandbox folder (work, engine, downloads) when the run
+  /// ends; also `local.keep_sandbox` / FLYTE_LOCAL_KEEP_SANDBOX.
+  bool keep_sandbox = false;
   std::optional<std::chrono::milliseconds> timeout;  ///< end the task after this long
   std::chrono::milliseconds grace_period{std::chrono::seconds(10)};  ///< after SIGTERM/timeout
 

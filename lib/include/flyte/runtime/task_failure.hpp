@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace flyte {
 
@@ -38,5 +39,11 @@ struct TaskFailure {
   static std::string format_message(std::string_view type_name, std::string_view text,
                                     std::string_view trace = {});
 };
+
+/// The middle of flytekit's log banner "!! Begin <kind> Error Captured by
+/// Flyte !!" (entrypoint._dispatch_execute): "User" for a USER failure,
+/// "Non-recoverable System" for a NON_RECOVERABLE SYSTEM one (its
+/// FlyteNonRecoverableSystemException), "Unknown System" for any other.
+std::string_view error_banner_kind(const TaskFailure& failure);
 
 }  // namespace flyte
