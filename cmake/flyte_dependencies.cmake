@@ -35,10 +35,19 @@ if(FLYTE_STATIC_DEPS)
     message(FATAL_ERROR "FLYTE_STATIC_DEPS=ON but libprotobuf.a was not found. Install "
       "libprotobuf-dev (it ships the static library) or configure with -DFLYTE_STATIC_DEPS=OFF.")
   endif()
-  # Debian's libprotobuf.a is built with zlib (gzip streams).
-  find_package(ZLIB REQUIRED)
+  # Debian's libprotobuf.a is built with zlib (gzip streams). `flyte-execute
+  # package` writes its .tgz with protobuf's GzipOutputStream, so zlib is
+  # linked: statically (zlib1g-dev ships libz.a; no static initialisers), so
+  # that a task's start does not load one more shared library for it.
+  find_library(FLYTE_ZLIB_STATIC NAMES libz.a)
+  if(FLYTE_ZLIB_STATIC)
+    set(_flyte_zlib ${FLYTE_ZLIB_STATIC})
+  else()
+    find_package(ZLIB REQUIRED)
+    set(_flyte_zlib ZLIB::ZLIB)
+  endif()
   target_include_directories(flyte_protobuf SYSTEM INTERFACE ${Protobuf_INCLUDE_DIRS})
-  target_link_libraries(flyte_protobuf INTERFACE ${FLYTE_PROTOBUF_STATIC} ZLIB::ZLIB
+  target_link_libraries(flyte_protobuf INTERFACE ${FLYTE_PROTOBUF_STATIC} ${_flyte_zlib}
                                                  Threads::Threads)
 else()
   target_link_libraries(flyte_protobuf INTERFACE protobuf::libprotobuf Threads::Threads)

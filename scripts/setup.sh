@@ -24,11 +24,12 @@ for arg in "$@"; do
 done
 
 # Debian packages: the libraries of the design card plus the tools the scripts
-# use (npm for the protos and the S3 test server, clang for fuzzing).
+# use (npm for the protos and the S3 test server, clang for fuzzing). zlib1g-dev:
+# its libz.a is linked statically (gzip of `flyte-execute package`, protobuf).
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libcli11-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libboost-filesystem-dev catch2
-  libprotobuf-dev protobuf-compiler libcurl4-openssl-dev nlohmann-json3-dev libbenchmark-dev
+  libprotobuf-dev protobuf-compiler zlib1g-dev libcurl4-openssl-dev nlohmann-json3-dev libbenchmark-dev
   clang-format nodejs npm curl
 )
 missing=()

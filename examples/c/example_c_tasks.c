@@ -4,6 +4,7 @@
  */
 #include <flyte/task.h>
 #include <stdio.h>
+#include <string.h>
 
 /* add(a: integer, b: integer) -> c: integer */
 static FLYTE_Error* add_run(const FLYTE_HostApi* api, FLYTE_Call* call) {
@@ -61,7 +62,47 @@ FLYTE_EXPORT const FLYTE_TaskDescriptor fail = {
     .run = fail_run,
 };
 
-static const FLYTE_TaskDescriptor* const all_tasks[] = {&add, &fail};
+/* ABI 1.1: the run's output prefix and deck switch (flytekit's
+ * ExecutionParameters.output_metadata_prefix / enable_deck), and how the
+ * task is registered (`flyte-execute package`). */
+static FLYTE_Error* where_run(const FLYTE_HostApi* api, FLYTE_Call* call) {
+  const char* prefix = NULL;
+  bool deck = true;
+  FLYTE_Error* err = api->output_metadata_prefix(call, &prefix);
+  if (err != NULL) return err;
+  if ((err = api->enable_deck(call, &deck)) != NULL) return err;
+  if ((err = api->output_string(call, "prefix", prefix, strlen(prefix))) != NULL) return err;
+  return api->output_bool(call, "deck", deck);
+}
+
+static const FLYTE_Variable where_outputs[] = {{"prefix", "string", "output_metadata_prefix"},
+                                               {"deck", "boolean", "enable_deck"}};
+static const FLYTE_Resource where_requests[] = {{"cpu", "250m"}, {"memory", "64Mi"}};
+static const FLYTE_Resource where_limits[] = {{"memory", "128Mi"}};
+static const FLYTE_EnvVar where_env[] = {{"WHERE_MODE", "c"}};
+
+FLYTE_EXPORT const FLYTE_TaskDescriptor where = {
+    .struct_size = sizeof(FLYTE_TaskDescriptor),
+    .api_version_major = FLYTE_TASK_API_VERSION_MAJOR,
+    .api_version_minor = FLYTE_TASK_API_VERSION_MINOR,
+    .name = "where",
+    .description = "Reports where its results go and whether it writes a deck.",
+    .outputs = where_outputs,
+    .output_count = 2,
+    .flags = FLYTE_TASK_INTERRUPTIBLE | FLYTE_TASK_CACHE,
+    .run = where_run,
+    .retries = 2,
+    .timeout_ns = 90LL * 1000 * 1000 * 1000,
+    .cache_version = "c-1",
+    .requests = where_requests,
+    .request_count = 2,
+    .limits = where_limits,
+    .limit_count = 1,
+    .env = where_env,
+    .env_count = 1,
+};
+
+static const FLYTE_TaskDescriptor* const all_tasks[] = {&add, &fail, &where};
 
 FLYTE_EXPORT const FLYTE_TaskDescriptor* const* FLYTE_TaskLibraryTasks(size_t* count) {
   *count = sizeof all_tasks / sizeof all_tasks[0];

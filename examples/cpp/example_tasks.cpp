@@ -158,6 +158,20 @@ std::string whoami() {
 }
 FLYTE_TASK(whoami, flyte::outputs("who"));
 
+// ABI 1.1: ids by part, the output prefix and the deck switch; and
+// registration options for `flyte-execute package`.
+std::tuple<std::string, std::string, std::string, bool> context_parts() {
+  auto ctx = flyte::current_context();
+  return {ctx.task_id().name, ctx.execution_id().domain, ctx.output_metadata_prefix(),
+          ctx.enable_deck()};
+}
+FLYTE_TASK(context_parts, flyte::outputs("task_name", "execution_domain", "prefix", "deck"),
+           flyte::retries(3), flyte::timeout(std::chrono::minutes(10)), flyte::cache("v7"),
+           flyte::requests({{"cpu", "1"}, {"memory", "1Gi"}}), flyte::limits({{"cpu", "2"}}),
+           flyte::env("CONTEXT_PARTS", "1"), flyte::enable_deck(),
+           flyte::secret_request("demo", "token", nullptr, FLYTE_SECRET_MOUNT_ENV_VAR,
+                                 "DEMO_TOKEN"));
+
 // ---------------------------------------------------------------------------
 // Failures: each maps to a specific error document (or process outcome)
 // ---------------------------------------------------------------------------

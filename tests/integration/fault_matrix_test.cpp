@@ -226,7 +226,7 @@ TEST_CASE("faults: an ABI mismatch is a USER load error naming both versions") {
   run.library = example_lib("example_bad_abi");
   auto result = run.run("add");
   check_error(run, result, {"USER:TaskLoadError", NON_RECOVERABLE, USER, 0, "2.0"});
-  CHECK_THAT(run.error().message(), Catch::Contains("1.0"));
+  CHECK_THAT(run.error().message(), Catch::Contains("1.1"));
 }
 
 TEST_CASE("faults: a thrown exception is a NON_RECOVERABLE USER error") {

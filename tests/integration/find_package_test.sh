@@ -37,4 +37,16 @@ pc_check() {
 pc_check "$work/prefix"
 mv "$work/prefix" "$work/moved"
 pc_check "$work/moved"
+
+# README "Register your task", verbatim, from the folder holding build/: every
+# command but flytectl (a cluster; the Go interop suite checks the archive
+# with flytectl's own code).
+register=$(awk '/^## Register your task/{in_section=1} in_section && /^```sh/{in_block=1; next}
+  in_block && /^```/{exit} in_block' "$source_dir/README.md")
+test -n "$register"
+listing=$(cd "$work" && PATH="$work/prefix/bin:$PATH" bash -euo pipefail -c \
+  "$(echo "$register" | grep -v '^flytectl ')")
+echo "$listing"
+echo "$listing" | grep -qx '0_my_tasks.greet_1.pb'
+echo "$listing" | grep -qx '1_my_tasks.count_words_1.pb'
 echo "find_package: OK"

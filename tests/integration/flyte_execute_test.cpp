@@ -192,7 +192,7 @@ TEST_CASE("e2e: load failures are USER errors in error.pb") {
     ContainerRun run;
     run_flyte(run.args("add", "example_bad_abi"));
     auto error = run.read_error();
-    CHECK_THAT(error.message(), Catch::Contains("2.0") && Catch::Contains("1.0"));
+    CHECK_THAT(error.message(), Catch::Contains("2.0") && Catch::Contains("1.1"));
   }
 }
 

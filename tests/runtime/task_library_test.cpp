@@ -81,9 +81,9 @@ FLYTE_TaskDescriptor valid_descriptor() {
 
 }  // namespace
 
-TEST_CASE("TaskLibrary opens the C++ example library and reports ABI 1.0") {
+TEST_CASE("TaskLibrary opens the C++ example library and reports ABI 1.1") {
   auto lib = TaskLibrary::open(example_library("libexample_tasks.so"));
-  CHECK(lib.api_version() == TaskApiVersion{1, 0});
+  CHECK(lib.api_version() == TaskApiVersion{1, 1});
   CHECK(lib.api_version() == TaskApiVersion::host());
   CHECK(lib.path().is_absolute());
   CHECK(lib.has_task_list());
@@ -180,10 +180,11 @@ TEST_CASE("TaskLibrary lists every task a library exports") {
 
   auto c_lib = TaskLibrary::open(example_library("libexample_c_tasks.so"));
   const auto c_tasks = c_lib.list_tasks();
-  REQUIRE(c_tasks.size() == 2);
+  REQUIRE(c_tasks.size() == 3);
   CHECK(c_tasks[0].name == "add");
   CHECK(c_tasks[0].inputs[1].description == "second addend");
   CHECK(c_tasks[1].name == "fail");
+  CHECK(c_tasks[2].name == "where");
   CHECK(c_tasks[1].outputs.empty());
 }
 
@@ -242,7 +243,7 @@ TEST_CASE("TaskLibrary refuses a library built against another ABI major") {
   const auto path = example_library("libexample_bad_abi.so");
   const std::string message = load_error([&] { TaskLibrary::open(path); });
   CHECK_THAT(message,
-             Contains("built against flyte task API 2.0, this flyte-execute supports 1.0"));
+             Contains("built against flyte task API 2.0, this flyte-execute supports 1.1"));
   CHECK_THAT(message, Contains(path.string()));
 }
 
@@ -250,7 +251,7 @@ TEST_CASE("TaskLibrary refuses a library built against a newer ABI minor") {
   const std::string message =
       load_error([] { TaskLibrary::open(example_library("libexample_newer_minor.so")); });
   CHECK_THAT(message,
-             Contains("built against flyte task API 1.7, this flyte-execute supports 1.0"));
+             Contains("built against flyte task API 1.7, this flyte-execute supports 1.1"));
 }
 
 TEST_CASE("TaskLibrary refuses a library that does not report its ABI version") {
@@ -265,7 +266,7 @@ TEST_CASE("TaskLibrary stays usable after being moved") {
   const LoadedTask* add = &lib.find_task("add");
   TaskLibrary moved = std::move(lib);
   CHECK(&moved.find_task("add") == add);
-  CHECK(moved.list_tasks().size() == 2);
+  CHECK(moved.list_tasks().size() == 3);
 }
 
 TEST_CASE("TaskApiVersion follows the compatibility rule of flyte/task.h") {
@@ -301,7 +302,7 @@ TEST_CASE("validate_task_descriptor rejects malformed descriptors with a specifi
   }
   SECTION("another ABI major") {
     d.api_version_major = 2;
-    CHECK_THAT(reject(d), Contains("flyte task API 2.0, this flyte-execute supports 1.0"));
+    CHECK_THAT(reject(d), Contains("flyte task API 2.1, this flyte-execute supports 1.1"));
   }
   SECTION("no run function") {
     d.run = nullptr;

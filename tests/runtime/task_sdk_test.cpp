@@ -429,3 +429,26 @@ TEST_CASE("The SDK formats and parses durations as seconds with an s suffix") {
   CHECK_FALSE(flyte::parse_duration("1.0000000001s"));
   CHECK_FALSE(flyte::parse_duration("99999999999999999999s"));
 }
+
+TEST_CASE("SDK ids: parts of flytekit's string forms, and the string form itself") {
+  const flyte::TaskId task("TASK:proj:dev:wf.my_task:v1:with:colons");
+  CHECK(task.resource_type == "TASK");
+  CHECK(task.project == "proj");
+  CHECK(task.domain == "dev");
+  CHECK(task.name == "wf.my_task");
+  CHECK(task.version == "v1:with:colons");  // the last part keeps its ':'
+  CHECK(task == "TASK:proj:dev:wf.my_task:v1:with:colons");
+  CHECK(task + "!" == "TASK:proj:dev:wf.my_task:v1:with:colons!");
+  const std::string as_string = task;
+  CHECK(as_string == task.str());
+
+  const flyte::ExecutionId execution("ex:proj:dev:abc123");
+  CHECK(execution.project == "proj");
+  CHECK(execution.domain == "dev");
+  CHECK(execution.name == "abc123");
+  CHECK(std::string("id ") + execution == "id ex:proj:dev:abc123");
+
+  const flyte::TaskId local("TASK:");  // missing parts read as empty
+  CHECK(local.name.empty());
+  CHECK(local.version.empty());
+}

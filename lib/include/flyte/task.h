@@ -70,7 +70,7 @@ extern "C" {
 
 /* The ABI version this header describes. See the compatibility rule above. */
 #define FLYTE_TASK_API_VERSION_MAJOR 1
-#define FLYTE_TASK_API_VERSION_MINOR 0
+#define FLYTE_TASK_API_VERSION_MINOR 1
 
 /* Marks a symbol the host must find with dlsym. */
 #if defined(_WIN32)
@@ -146,6 +146,26 @@ typedef struct FLYTE_SecretRequest {
 
 /* FLYTE_TaskDescriptor.flags bits. Unknown bits are ignored by the host. */
 #define FLYTE_TASK_ENABLE_DECK 0x1u /* write deck.html for this task */
+/* Since 1.1: registration options (TaskMetadata), read by `flyte-execute
+ * package`; a run ignores them. */
+#define FLYTE_TASK_INTERRUPTIBLE 0x2u /* may run on preemptible nodes */
+#define FLYTE_TASK_CACHE 0x4u         /* cache outputs (needs cache_version) */
+
+/* Since 1.1. A Kubernetes resource quantity for the task's container, e.g.
+ * {"cpu", "500m"}, {"memory", "1Gi"}. name is one of "cpu", "memory", "gpu",
+ * "ephemeral_storage" (flyteidl Resources.ResourceName, lower case). Strings
+ * owned by the library. */
+typedef struct FLYTE_Resource {
+  const char* name;
+  const char* value;
+} FLYTE_Resource;
+
+/* Since 1.1. An environment variable set in the task's container (not a
+ * secret: it is stored in the registered task in clear). */
+typedef struct FLYTE_EnvVar {
+  const char* name;
+  const char* value;
+} FLYTE_EnvVar;
 
 /* A task. Exported as a const object whose symbol is the task's SYMBOL in
  * `--task LIB.so:SYMBOL`. Everything it points to is owned by the library and
@@ -169,6 +189,20 @@ typedef struct FLYTE_TaskDescriptor {
   size_t secret_count;
   uint32_t flags;                                                  /* FLYTE_TASK_* bits */
   FLYTE_Error* (*run)(const FLYTE_HostApi* api, FLYTE_Call* call); /* required */
+
+  /* ---- since 1.1: how the task is registered (`flyte-execute package`) ----
+   * A 1.0 descriptor ends before these (its struct_size says so); the host
+   * then reads them as zero/NULL: no retries, no timeout, no cache, no
+   * resources, no env. All pointers are owned by the library. */
+  uint32_t retries;          /* TaskMetadata.retries: USER-error retries */
+  int64_t timeout_ns;        /* TaskMetadata.timeout; 0 = none */
+  const char* cache_version; /* TaskMetadata.discovery_version; required with FLYTE_TASK_CACHE */
+  const FLYTE_Resource* requests; /* may be NULL when request_count == 0 */
+  size_t request_count;
+  const FLYTE_Resource* limits; /* may be NULL when limit_count == 0 */
+  size_t limit_count;
+  const FLYTE_EnvVar* env; /* may be NULL when env_count == 0 */
+  size_t env_count;
 } FLYTE_TaskDescriptor;
 
 /* ------------------------------------------------------------------------ */
@@ -324,6 +358,16 @@ struct FLYTE_HostApi {
   /* ---- output metadata: key/value pairs attached to a declared output ---- */
   FLYTE_Error* (*output_metadata_add)(FLYTE_Call* call, const char* output_name, const char* key,
                                       const char* value);
+
+  /* ---- since 1.1 (check struct_size before calling, see above) ---- */
+
+  /* flytekit's ExecutionParameters.output_metadata_prefix: where the task's
+   * outputs.pb / error.pb / deck.html go (--output-prefix, or the local run's
+   * own folder). Host-owned. */
+  FLYTE_Error* (*output_metadata_prefix)(FLYTE_Call* call, const char** prefix);
+  /* flytekit's ExecutionParameters.enable_deck: whether this run writes
+   * deck.html (the task set FLYTE_TASK_ENABLE_DECK). */
+  FLYTE_Error* (*enable_deck)(FLYTE_Call* call, bool* enabled);
 };
 
 #ifdef __cplusplus

@@ -49,11 +49,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -196,6 +198,61 @@ constexpr SecretRequest secret_request(const char* group, const char* key,
 /// flyte::enable_deck()
 constexpr EnableDeck enable_deck() {
   return {};
+}
+
+// ---- Registration options (ABI 1.1): how `flyte-execute package` registers
+// the task (flyteidl TaskMetadata / Container). A run ignores them.
+
+/// Retries after a USER error: flyte::retries(3) (TaskMetadata.retries).
+struct Retries {
+  uint32_t count;
+};
+/// The longest an attempt may run: flyte::timeout(std::chrono::minutes(30)).
+struct Timeout {
+  std::chrono::nanoseconds value;
+};
+/// Caches outputs by inputs; bump the version when the task's logic changes:
+/// flyte::cache("1.0") (TaskMetadata.discoverable + discovery_version).
+struct Cache {
+  const char* version;
+};
+/// May run on preemptible nodes: flyte::interruptible().
+struct Interruptible {};
+/// Resource requests / limits of the container, as Kubernetes quantities:
+/// flyte::requests({{"cpu", "500m"}, {"memory", "1Gi"}}). Names: cpu, memory,
+/// gpu, ephemeral_storage.
+struct ResourceList {
+  bool limits;
+  std::vector<FLYTE_Resource> items;
+};
+/// An environment variable of the container: flyte::env("MODE", "fast")
+/// (repeatable). Stored in the registered task in clear: never a secret.
+struct EnvVar {
+  const char* name;
+  const char* value;
+};
+
+constexpr Retries retries(uint32_t count) {
+  return {count};
+}
+template <typename Rep, typename Period>
+constexpr Timeout timeout(std::chrono::duration<Rep, Period> value) {
+  return {std::chrono::duration_cast<std::chrono::nanoseconds>(value)};
+}
+constexpr Cache cache(const char* version) {
+  return {version};
+}
+constexpr Interruptible interruptible() {
+  return {};
+}
+inline ResourceList requests(std::initializer_list<FLYTE_Resource> items) {
+  return {false, items};
+}
+inline ResourceList limits(std::initializer_list<FLYTE_Resource> items) {
+  return {true, items};
+}
+constexpr EnvVar env(const char* name, const char* value) {
+  return {name, value};
 }
 
 // ===========================================================================
@@ -866,6 +923,54 @@ class Logger {
   detail::CallState s_;
 };
 
+/// An id in flytekit's string form with its parts: `ctx.task_id().name`.
+/// Converts to (and compares, prints, concatenates as) that string, so code
+/// written against the string form keeps working.
+struct IdText {
+  std::string text;  ///< the whole id, e.g. "TASK:project:domain:name:version"
+  const std::string& str() const { return text; }
+  operator const std::string&() const { return text; }  // NOLINT: string form by design
+  friend std::string operator+(const IdText& a, const std::string& b) { return a.text + b; }
+  friend std::string operator+(const std::string& a, const IdText& b) { return a + b.text; }
+  friend std::string operator+(const IdText& a, const char* b) { return a.text + b; }
+  friend std::string operator+(const char* a, const IdText& b) { return a + b.text; }
+  friend bool operator==(const IdText& a, std::string_view b) { return a.text == b; }
+  friend bool operator!=(const IdText& a, std::string_view b) { return a.text != b; }
+  friend std::ostream& operator<<(std::ostream& out, const IdText& id) { return out << id.text; }
+
+ protected:
+  /// The parts between ':' separators; the last part keeps any further ':'.
+  static std::vector<std::string> split(const std::string& text, std::size_t parts) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (out.size() + 1 < parts) {
+      const auto colon = text.find(':', start);
+      if (colon == std::string::npos) break;
+      out.push_back(text.substr(start, colon - start));
+      start = colon + 1;
+    }
+    out.push_back(text.substr(start));
+    out.resize(parts);
+    return out;
+  }
+};
+/// flytekit's task id (flyteidl Identifier): "TASK:project:domain:name:version".
+struct TaskId : IdText {
+  std::string resource_type, project, domain, name, version;
+  explicit TaskId(std::string id) : IdText{std::move(id)} {
+    auto p = split(text, 5);
+    resource_type = p[0], project = p[1], domain = p[2], name = p[3], version = p[4];
+  }
+};
+/// flytekit's execution id (WorkflowExecutionIdentifier): "ex:project:domain:name".
+struct ExecutionId : IdText {
+  std::string project, domain, name;
+  explicit ExecutionId(std::string id) : IdText{std::move(id)} {
+    auto p = split(text, 4);
+    project = p[1], domain = p[2], name = p[3];
+  }
+};
+
 /// flytekit's ExecutionParameters as a task sees it: a cheap view over the
 /// running call. Get it with flyte::current_context(); do not keep it past
 /// the task's return. Every method throws flyte::HostError when the host
@@ -875,10 +980,19 @@ class ExecutionParameters {
   explicit ExecutionParameters(detail::CallState s) : s_(s) {}
 
   std::string working_directory() const { return text(s_.api->working_directory); }
-  /// "ex:project:domain:name"
-  std::string execution_id() const { return text(s_.api->execution_id); }
-  /// "TASK:project:domain:name:version"
-  std::string task_id() const { return text(s_.api->task_id); }
+  /// "ex:project:domain:name", with its parts: execution_id().domain
+  ExecutionId execution_id() const { return ExecutionId(text(s_.api->execution_id)); }
+  /// "TASK:project:domain:name:version", with its parts: task_id().name
+  TaskId task_id() const { return TaskId(text(s_.api->task_id)); }
+  /// Where outputs.pb / error.pb / deck.html of this run go (flytekit's
+  /// output_metadata_prefix).
+  std::string output_metadata_prefix() const { return text(s_.api->output_metadata_prefix); }
+  /// Whether this run writes deck.html (flytekit's enable_deck).
+  bool enable_deck() const {
+    bool enabled = false;
+    detail::check(s_.api, s_.api->enable_deck(s_.call, &enabled));
+    return enabled;
+  }
   Datetime execution_date() const {
     int64_t ns = 0;
     detail::check(s_.api, s_.api->execution_date(s_.call, &ns));
@@ -984,6 +1098,12 @@ struct TaskMeta {
   std::vector<FLYTE_Variable> inputs, outputs;
   std::vector<FLYTE_SecretRequest> secrets;
   uint32_t flags = 0;
+  // ABI 1.1 registration options
+  uint32_t retries = 0;
+  int64_t timeout_ns = 0;
+  const char* cache_version = nullptr;
+  std::vector<FLYTE_Resource> requests, limits;
+  std::vector<FLYTE_EnvVar> env;
 };
 
 template <typename Tuple>
@@ -1088,10 +1208,26 @@ void apply_option(TaskMeta& meta, const T& option) {
                                                option.mount_requirement, option.env_var});
   } else if constexpr (std::is_same_v<T, EnableDeck>) {
     meta.flags |= FLYTE_TASK_ENABLE_DECK;
+  } else if constexpr (std::is_same_v<T, Retries>) {
+    meta.retries = option.count;
+  } else if constexpr (std::is_same_v<T, Timeout>) {
+    meta.timeout_ns = static_cast<int64_t>(option.value.count());
+  } else if constexpr (std::is_same_v<T, Cache>) {
+    meta.flags |= FLYTE_TASK_CACHE;
+    meta.cache_version = option.version;
+  } else if constexpr (std::is_same_v<T, Interruptible>) {
+    meta.flags |= FLYTE_TASK_INTERRUPTIBLE;
+  } else if constexpr (std::is_same_v<T, ResourceList>) {
+    auto& target = option.limits ? meta.limits : meta.requests;
+    target.insert(target.end(), option.items.begin(), option.items.end());
+  } else if constexpr (std::is_same_v<T, EnvVar>) {
+    meta.env.push_back(FLYTE_EnvVar{option.name, option.value});
   } else {
     static_assert(sizeof(T) == 0,
                   "FLYTE_TASK options are flyte::inputs, flyte::outputs, flyte::description, "
-                  "flyte::secret_request and flyte::enable_deck");
+                  "flyte::secret_request, flyte::enable_deck, flyte::retries, flyte::timeout, "
+                  "flyte::cache, flyte::interruptible, flyte::requests, flyte::limits and "
+                  "flyte::env");
   }
 }
 
@@ -1145,6 +1281,15 @@ FLYTE_TaskDescriptor define_task(const char* symbol, const FLYTE_TaskDescriptor*
   d.secret_count = meta.secrets.size();
   d.flags = meta.flags;
   d.run = &run<Fn>;
+  d.retries = meta.retries;
+  d.timeout_ns = meta.timeout_ns;
+  d.cache_version = meta.cache_version;
+  d.requests = meta.requests.empty() ? nullptr : meta.requests.data();
+  d.request_count = meta.requests.size();
+  d.limits = meta.limits.empty() ? nullptr : meta.limits.data();
+  d.limit_count = meta.limits.size();
+  d.env = meta.env.empty() ? nullptr : meta.env.data();
+  d.env_count = meta.env.size();
   return d;
 }
 
@@ -1160,7 +1305,10 @@ FLYTE_TaskDescriptor define_task(const char* symbol, const FLYTE_TaskDescriptor*
 ///
 /// Options: flyte::inputs(...) (required when fn has parameters),
 /// flyte::outputs(...) (default o0, o1, ...), flyte::description(text),
-/// flyte::secret_request(group, key) (repeatable), flyte::enable_deck().
+/// flyte::secret_request(group, key) (repeatable), flyte::enable_deck(), and
+/// how `flyte-execute package` registers it: flyte::retries(n),
+/// flyte::timeout(duration), flyte::cache(version), flyte::interruptible(),
+/// flyte::requests({...}), flyte::limits({...}), flyte::env(name, value).
 /// Use at namespace scope with the function's unqualified name; the function
 /// must not be overloaded. The exported symbol is a const
 /// FLYTE_TaskDescriptor named exactly `fn` (an assembler label keeps it apart

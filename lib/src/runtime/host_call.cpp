@@ -213,6 +213,12 @@ struct HostCall::Access {
   static FLYTE_Error* raw_output_prefix(FLYTE_Call* c, const char** prefix) {
     return guard([&] { *prefix = keep(self(c), self(c).setup_.params->raw_output_prefix()); });
   }
+  static FLYTE_Error* output_metadata_prefix(FLYTE_Call* c, const char** prefix) {
+    return guard([&] { *prefix = keep(self(c), self(c).setup_.params->output_metadata_prefix()); });
+  }
+  static FLYTE_Error* enable_deck(FLYTE_Call* c, bool* enabled) {
+    return guard([&] { *enabled = self(c).setup_.params->enable_deck(); });
+  }
   static FLYTE_Error* attempt(FLYTE_Call* c, uint32_t* value) {
     return guard([&] { *value = self(c).setup_.attempt; });
   }
@@ -535,6 +541,9 @@ const FLYTE_HostApi& HostCall::api() {
     t.stats_timing_ms = &Access::stats_timing_ms;
     t.log_message = &Access::log_message;
     t.output_metadata_add = &Access::output_metadata_add;
+    // 1.1: appended, never reordered (flyte/task.h's versioning rule).
+    t.output_metadata_prefix = &Access::output_metadata_prefix;
+    t.enable_deck = &Access::enable_deck;
     return t;
   }();
   return table;

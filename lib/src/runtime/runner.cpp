@@ -1,9 +1,12 @@
 #include "flyte/runtime/runner.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -21,7 +24,6 @@
 #include "flyte/runtime/config.hpp"
 #include "flyte/runtime/error_document.hpp"
 #include "flyte/runtime/execution_plan.hpp"
-#include "flyte/runtime/registration_schema.hpp"
 #include "flyte/runtime/s3_config_loader.hpp"
 #include "flyte/runtime/supervisor.hpp"
 #include "flyte/runtime/task_execution.hpp"
@@ -178,25 +180,40 @@ class SandboxCleanup {
   bool succeeded_ = false;
 };
 
-int list_tasks(const std::string& library_path, const std::string& format, std::ostream& out) {
+int list_tasks(const std::string& library_path, std::ostream& out) {
   auto library = TaskLibrary::open(library_path);
   std::string text;
   for (const auto& task : library.list_tasks()) {
-    const auto interface = TaskInterface::of(task);  // reject malformed types now, not at run time
-    if (format == "json") {
-      // Through the official schema: what is printed is a TypedInterface by
-      // construction, in MessageToJsonString's own form.
-      const auto typed = registration_message("flyteidl.core.TypedInterface",
-                                              typed_interface_json(task, interface));
-      text += fmt::format("{{\"name\":{},\"interface\":{}}}\n", nlohmann::json(task.name).dump(),
-                          registration_json(*typed));
-    } else {
-      text += describe_task(task) + "\n";
-    }
+    TaskInterface::of(task);  // reject malformed types here, not at run time
+    text += describe_task(task) + "\n";
   }
-  // All or nothing: a bad task later in the list leaves no partial listing.
-  out << text;
+  out << text;  // all or nothing: a bad task later leaves no partial listing
   return 0;
+}
+
+/// Replaces this process with the registration executable (see
+/// flyte/registration/package.hpp for why it is separate), found at
+/// ../libexec/flyte-execute/ from this binary, in the build tree as installed.
+/// Returns only when it cannot be started.
+int exec_registration(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path helper =
+      self.parent_path().parent_path() / "libexec" / "flyte-execute" / "flyte-execute-registration";
+  std::vector<std::string> argv_text{helper.string()};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  out.flush();
+  err.flush();
+  ::execv(helper.c_str(), argv.data());
+  err << fmt::format(
+      "flyte-execute: {} runs {}, which cannot be started ({}); it is installed with "
+      "flyte-execute under <prefix>/libexec/flyte-execute/ (copy it beside the binary's "
+      "../libexec when you copy flyte-execute alone)\n",
+      args.empty() ? "this command" : args[0], helper.string(), std::strerror(errno));
+  return 1;
 }
 
 int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::ostream& err) {
@@ -211,6 +228,11 @@ int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::os
 
 int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
                       std::ostream& err) {
+  // Subcommands that never run a task: their own parsers, and nothing of a
+  // run's set-up (logging, sandbox, storage).
+  if (!args.empty() && (args[0] == "package" || args[0] == "validate")) {
+    return exec_registration(args, out, err);
+  }
   CommandLine command;
   try {
     command = parse_command_line(args);
@@ -225,7 +247,10 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
       return 0;
     case CommandLine::Action::LIST:
       try {
-        return list_tasks(*command.list_library, command.list_format, out);
+        if (command.list_format == "json") {
+          return exec_registration({"list-json", *command.list_library}, out, err);
+        }
+        return list_tasks(*command.list_library, out);
       } catch (const std::exception& e) {
         err << "flyte-execute: " << e.what() << "\n";
         return 1;

@@ -1,7 +1,6 @@
 #include "flyte/runtime/task_interface.hpp"
 
 #include <fmt/format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "flyte/model/flyte_type.hpp"
 #include "flyteidl/core/types.pb.h"
@@ -32,30 +31,7 @@ const flyteidl::core::LiteralType* find(const VariableTypes& side, std::string_v
   return nullptr;
 }
 
-nlohmann::json variable_map_json(const std::vector<TaskVariable>& declared,
-                                 const VariableTypes& types) {
-  nlohmann::json variables = nlohmann::json::object();
-  for (std::size_t i = 0; i < declared.size(); ++i) {
-    std::string type_json;
-    const auto status = google::protobuf::util::MessageToJsonString(types[i].second, &type_json);
-    if (!status.ok()) {
-      throw std::invalid_argument(fmt::format("cannot write the type of '{}' as JSON: {}",
-                                              declared[i].name, status.ToString()));
-    }
-    const std::string& description =
-        declared[i].description.empty() ? declared[i].name : declared[i].description;
-    variables[declared[i].name] = {{"type", nlohmann::json::parse(type_json)},
-                                   {"description", description}};
-  }
-  return {{"variables", std::move(variables)}};
-}
-
 }  // namespace
-
-nlohmann::json typed_interface_json(const LoadedTask& task, const TaskInterface& interface) {
-  return {{"inputs", variable_map_json(task.inputs, interface.inputs)},
-          {"outputs", variable_map_json(task.outputs, interface.outputs)}};
-}
 
 TaskInterface TaskInterface::of(const LoadedTask& task) {
   return {parse_side(task, task.inputs, "input"), parse_side(task, task.outputs, "output")};

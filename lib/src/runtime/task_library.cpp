@@ -71,7 +71,52 @@ void check_variables(const FLYTE_Variable* vars, std::size_t count, const char* 
   }
 }
 
+/// The size of the 1.1 descriptor (up to env_count). A 1.0 library's
+/// descriptor ends before the 1.1 members: reading them would read whatever
+/// the library placed after it.
+constexpr std::size_t kDescriptor11Size =
+    offsetof(FLYTE_TaskDescriptor, env_count) + sizeof(FLYTE_TaskDescriptor::env_count);
+
+template <typename Pair>
+std::vector<std::pair<std::string, std::string>> read_pairs(const Pair* items, std::size_t count,
+                                                            const char* what,
+                                                            const std::string& where) {
+  if (count > 0 && items == nullptr) {
+    throw TaskLoadError(fmt::format("{}: {} count is {} but {} is NULL", where, what, count, what));
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (items[i].name == nullptr || *items[i].name == '\0' || items[i].value == nullptr ||
+        *items[i].value == '\0') {
+      throw TaskLoadError(
+          fmt::format("{}: {}[{}] needs a non-empty name and value", where, what, i));
+    }
+    out.emplace_back(items[i].name, items[i].value);
+  }
+  return out;
+}
+
 }  // namespace
+
+TaskRegistrationOptions registration_options(const LoadedTask& task) {
+  const FLYTE_TaskDescriptor& d = *task.descriptor;
+  const std::string where = fmt::format("task '{}'", task.name);
+  TaskRegistrationOptions r;
+  r.interruptible = (d.flags & FLYTE_TASK_INTERRUPTIBLE) != 0;
+  r.cache = (d.flags & FLYTE_TASK_CACHE) != 0;
+  if (d.struct_size < kDescriptor11Size) return r;  // a 1.0 descriptor
+  r.retries = d.retries;
+  if (d.timeout_ns < 0) {
+    throw TaskLoadError(fmt::format(
+        "{}: timeout_ns is {}; give 0 (no timeout) or a positive duration", where, d.timeout_ns));
+  }
+  r.timeout = std::chrono::nanoseconds(d.timeout_ns);
+  r.cache_version = d.cache_version ? d.cache_version : "";
+  r.requests = read_pairs(d.requests, d.request_count, "requests", where);
+  r.limits = read_pairs(d.limits, d.limit_count, "limits", where);
+  r.env = read_pairs(d.env, d.env_count, "env", where);
+  return r;
+}
 
 std::string TaskApiVersion::to_string() const {
   return fmt::format("{}.{}", major, minor);
@@ -304,6 +349,27 @@ std::vector<LoadedTask> TaskLibrary::list_tasks() const {
     LoadedTask task = validate_task_descriptor(*d, "", where);
     task.symbol = task.name;
     tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+std::vector<ListedTask> TaskLibrary::list_tasks_checked() const {
+  if (impl_->task_list == nullptr) list_tasks();  // throws the explanation
+  std::vector<ListedTask> tasks;
+  std::size_t index = 0;
+  for (const auto* d : impl_->raw_tasks()) {
+    const std::string where = fmt::format("task #{} listed by {}", index++, impl_->path.string());
+    ListedTask entry;
+    try {
+      if (d == nullptr)
+        throw TaskLoadError(where + ": FLYTE_TaskLibraryTasks returned NULL for it");
+      entry.task = validate_task_descriptor(*d, "", where);
+      entry.task->symbol = entry.task->name;
+    } catch (const TaskLoadError& e) {
+      entry.task.reset();
+      entry.problem = e.what();
+    }
+    tasks.push_back(std::move(entry));
   }
   return tasks;
 }

@@ -7,8 +7,6 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "flyte/model/literal_converter.hpp"
 #include "flyte/runtime/task_library.hpp"
 
@@ -27,14 +25,6 @@ struct TaskInterface {
   std::map<std::string, flyteidl::core::LiteralType> input_type_map() const;
   std::map<std::string, flyteidl::core::LiteralType> output_type_map() const;
 };
-
-/// The interface as flyteidl.core.TypedInterface in protobuf's JSON mapping,
-/// exactly as flytekit types the equivalent Python signature
-/// (flytekit.core.interface.transform_interface_to_typed_interface): one
-/// Variable per input/output with its LiteralType, and as description the
-/// declared one or else the variable's name (flytekit's default when the
-/// docstring does not describe a parameter).
-nlohmann::json typed_interface_json(const LoadedTask& task, const TaskInterface& interface);
 
 /// `name: type` lines for --list, e.g. "add(a: integer, b: integer) -> (c: integer)".
 std::string describe_task(const LoadedTask& task);

@@ -14,9 +14,11 @@
 
 #include <flyte/task.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -74,6 +76,19 @@ struct TaskSecretRequest {
 
 /// A validated task of an open library. `descriptor` points into the
 /// library and is valid as long as the TaskLibrary that produced it.
+/// How a task asks to be registered (descriptor members of ABI 1.1; all
+/// default for a 1.0 library). Read by `flyte-execute package`.
+struct TaskRegistrationOptions {
+  uint32_t retries = 0;
+  std::chrono::nanoseconds timeout{0};  ///< 0 = none
+  bool interruptible = false;
+  bool cache = false;
+  std::string cache_version;
+  std::vector<std::pair<std::string, std::string>> requests;  ///< resource name, quantity
+  std::vector<std::pair<std::string, std::string>> limits;
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
 struct LoadedTask {
   std::string symbol;  ///< what --task LIB.so:SYMBOL named (or the task's name when listed)
   std::string name;
@@ -87,6 +102,18 @@ struct LoadedTask {
 
   bool deck_enabled() const { return (flags & FLYTE_TASK_ENABLE_DECK) != 0; }
 };
+
+/// One entry of a library's task list: the checked task, or why it is not one.
+struct ListedTask {
+  std::optional<LoadedTask> task;
+  std::string problem;  ///< set when task is empty: what is wrong and the fix
+};
+
+/// The task's registration options. A run never reads them (a bad one must
+/// not stop a task from running); `package` and `validate` do. Throws
+/// TaskLoadError for a NULL array with a non-zero count, an empty name or
+/// value, or a negative timeout. The task's library must still be open.
+TaskRegistrationOptions registration_options(const LoadedTask& task);
 
 /// An open task library (dlopen handle). Move-only. Destruction releases the
 /// handle; treat every descriptor it handed out as invalid from then on (the
@@ -123,6 +150,10 @@ class TaskLibrary {
   /// library's order. Throws TaskLoadError when the library has no task list
   /// or one of its descriptors is malformed.
   std::vector<LoadedTask> list_tasks() const;
+  /// Like list_tasks, but a malformed descriptor becomes an entry with its
+  /// problem instead of ending the listing (for `flyte-execute validate`).
+  /// Throws TaskLoadError only when the library has no task list.
+  std::vector<ListedTask> list_tasks_checked() const;
 
  private:
   struct Impl;

@@ -1,4 +1,4 @@
-#include "flyte/runtime/registration_schema.hpp"
+#include "flyte/registration/registration_schema.hpp"
 
 #include <mutex>
 #include <stdexcept>
