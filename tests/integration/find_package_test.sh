@@ -37,6 +37,7 @@ pc_check() {
 pc_check "$work/prefix"
 mv "$work/prefix" "$work/moved"
 pc_check "$work/moved"
+mv "$work/moved" "$work/prefix"  # the README steps below use the installed prefix
 
 # README "Register your task", verbatim, from the folder holding build/: every
 # command but flytectl (a cluster; the Go interop suite checks the archive
