@@ -43,6 +43,7 @@ using ListOfMapOfListOfFloat = std::vector<std::map<std::string, std::vector<dou
 using MapOfListOfOptionalInt = std::map<std::string, std::vector<std::optional<int64_t>>>;
 using ListOfDict = std::vector<flyte::Dict>;
 using ListOfDatetime = std::vector<flyte::Datetime>;
+using ListOfFile = std::vector<flyte::File>;
 
 ECHO_TASK(echo_integer, int64_t);
 ECHO_TASK(echo_float, double);
@@ -64,6 +65,7 @@ ECHO_TASK(echo_list_map_list_float, ListOfMapOfListOfFloat);
 ECHO_TASK(echo_map_list_optional_integer, MapOfListOfOptionalInt);
 ECHO_TASK(echo_list_dict, ListOfDict);
 ECHO_TASK(echo_list_datetime, ListOfDatetime);
+ECHO_TASK(echo_list_file, ListOfFile);
 
 // ---------------------------------------------------------------------------
 // Types declared by their type string (C ABI descriptors)

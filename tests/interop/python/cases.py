@@ -44,4 +44,5 @@ ECHO_TYPES = {
     "echo_map_list_optional_integer": typing.Dict[str, typing.List[typing.Optional[int]]],
     "echo_list_dict": typing.List[dict],
     "echo_list_datetime": typing.List[datetime.datetime],
+    "echo_list_file": typing.List[FlyteFile],
 }

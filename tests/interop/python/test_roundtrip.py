@@ -179,6 +179,20 @@ def test_file_round_trip(task, ctx, tmp_path):
         assert f.read() == "a,b\n1,ü\n"
 
 
+def test_list_of_files_round_trip(ctx, tmp_path):
+    """Every file of a list is downloaded for the task and uploaded again."""
+    sources = []
+    for i, text in enumerate(["first\n", "zweite ü\n", ""]):
+        sources.append(tmp_path / f"f{i}.txt")
+        sources[-1].write_text(text, encoding="utf-8")
+    ours, _ = echo(ctx, tmp_path / "run", "echo_list_file", [FlyteFile(str(p)) for p in sources])
+    back = to_python(ctx, "echo_list_file", ours)
+    assert len(back) == 3
+    for f, source in zip(back, sources):
+        with open(f, "r", encoding="utf-8") as opened:
+            assert opened.read() == source.read_text(encoding="utf-8")
+
+
 def test_directory_round_trip(ctx, tmp_path):
     source = tmp_path / "folder"
     (source / "sub").mkdir(parents=True)
