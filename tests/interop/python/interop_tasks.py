@@ -85,3 +85,16 @@ def maybe_increment(x: typing.Optional[int]) -> typing.Optional[int]:
 @task
 def merge_dict(x: dict) -> dict:
     return {**x, "seen_by": "flytekit"}
+
+
+# --- chaining file to file: input and output names line up, so one side's
+# outputs.pb is the other's inputs.pb unchanged --------------------------------
+
+@task
+def total_of_o0(o0: typing.List[int]) -> int:
+    return sum(o0)
+
+
+@task
+def squares_as_x(n: int) -> typing.NamedTuple("Squares", [("x", typing.List[int])]):
+    return [i * i for i in range(n)]

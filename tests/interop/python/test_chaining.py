@@ -1,8 +1,8 @@
-"""Chaining: the outputs.pb one entrypoint writes is, unchanged, the
-inputs.pb of the next task, whichever entrypoint runs it (the engine passes
-literals through; here the file itself is passed). Echo tasks take `x` and
-return `o0`; the flytekit tasks in interop_tasks.py take `x` as well, so each
-hop renames o0 -> x, as a workflow's binding would."""
+"""Chaining: what one entrypoint writes is what the next task reads,
+whichever entrypoint runs it. Echo tasks take `x` and return `o0`; most
+flytekit tasks in interop_tasks.py take `x` as well, so a hop renames o0 -> x
+as a workflow's binding would (the literal itself passes unchanged). The
+file-to-file tests pass the outputs.pb file itself as the next inputs.pb."""
 
 import typing
 
@@ -85,3 +85,22 @@ def test_dict_crosses_both_ways(ctx, tmp_path):
     theirs = python(tmp_path, "2", "merge_dict", as_inputs(ours))
     back = native(tmp_path, "3", "echo_dict", as_inputs(theirs))
     assert value_of(ctx, back, dict) == {**start, "seen_by": "flytekit"}
+
+
+def test_native_outputs_pb_is_flytekits_inputs_pb(ctx, tmp_path):
+    ours = helpers.run_flyte_execute(tmp_path / "1", "echo_list_integer",
+                                     inputs_of(ctx, [3, 4, 5], typing.List[int]))
+    ours.expect_outputs()
+    theirs = helpers.run_pyflyte_execute(tmp_path / "2", "total_of_o0",
+                                         inputs_path=ours.output_dir / "outputs.pb")
+    assert value_of(ctx, theirs.expect_outputs(), int) == 12
+
+
+def test_flytekit_outputs_pb_is_native_inputs_pb(ctx, tmp_path):
+    n = literals_pb2.LiteralMap()
+    n.literals["n"].scalar.primitive.integer = 4
+    theirs = helpers.run_pyflyte_execute(tmp_path / "1", "squares_as_x", n)
+    theirs.expect_outputs()
+    ours = helpers.run_flyte_execute(tmp_path / "2", "echo_list_integer",
+                                     inputs_path=theirs.output_dir / "outputs.pb")
+    assert value_of(ctx, ours.expect_outputs(), typing.List[int]) == [0, 1, 4, 9]
