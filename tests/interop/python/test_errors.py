@@ -11,7 +11,7 @@ import typing
 from pathlib import Path
 
 import pytest
-from flyteidl.core import errors_pb2, literals_pb2
+from flyteidl.core import errors_pb2, execution_pb2, literals_pb2
 
 import helpers
 
@@ -74,8 +74,7 @@ def verdict(run: helpers.Run):
     e = run.error.error
     return {"code": e.code,
             "kind": errors_pb2.ContainerError.Kind.Name(e.kind),
-            "origin": errors_pb2.ContainerError.ErrorOrigin.Name(e.origin) if hasattr(
-                errors_pb2.ContainerError, "ErrorOrigin") else e.origin,
+            "origin": execution_pb2.ExecutionError.ErrorKind.Name(e.origin),
             "exit": run.returncode}
 
 

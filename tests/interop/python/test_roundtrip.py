@@ -6,7 +6,7 @@ value (what a downstream flytekit task or the engine's cache key sees)."""
 
 import datetime
 import math
-import typing
+from pathlib import Path
 
 import pytest
 from flyteidl.core import literals_pb2
@@ -202,10 +202,9 @@ def test_directory_round_trip(ctx, tmp_path):
     assert ours.scalar.blob.metadata == theirs.scalar.blob.metadata
     back = to_python(ctx, "echo_directory", ours)
     assert isinstance(back, FlyteDirectory)
-    local = back.download()
-    import pathlib
+    local = Path(back.download())
     files = {p.relative_to(local).as_posix(): p.read_bytes()
-             for p in pathlib.Path(local).rglob("*") if p.is_file()}
+             for p in local.rglob("*") if p.is_file()}
     assert files == {"top.txt": b"top", "sub/deep.bin": bytes(range(256))}
 
 

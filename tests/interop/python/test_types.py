@@ -8,6 +8,7 @@ cannot carry; the nearest native type is `dict`. Whether the engine accepts a
 dataclass output into a native dict input (and back) is flytepropeller's
 castability check, which the Go suite (tests/interop/go) runs."""
 
+import datetime
 import typing
 
 import pytest
@@ -48,8 +49,8 @@ class DivideOutputs(typing.NamedTuple):
     ("add", {"a": int, "b": int}, {"c": int}),
     ("divide", {"a": int, "b": int}, {"quotient": int, "remainder": int}),
     ("concat", {"parts": typing.List[str], "separator": str}, {"joined": str}),
-    ("shift", {"when": __import__("datetime").datetime,
-               "by": __import__("datetime").timedelta}, {"shifted": __import__("datetime").datetime}),
+    ("shift", {"when": datetime.datetime, "by": datetime.timedelta},
+     {"shifted": datetime.datetime}),
     ("fail_runtime", {}, {}),
 ])
 def test_example_interface_matches_flytekit(task, inputs, outputs, example_interfaces):
@@ -59,5 +60,5 @@ def test_example_interface_matches_flytekit(task, inputs, outputs, example_inter
 
 def test_every_echo_task_has_a_case(echo_interfaces):
     """A new echo task without a Python twin would go unchecked."""
-    fixtures = {"wrong_output_type", "missing_output"}
+    fixtures = {"wrong_output_type", "missing_output"}  # failure fixtures (test_errors.py)
     assert set(echo_interfaces) - fixtures == set(ECHO_TYPES)
