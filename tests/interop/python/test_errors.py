@@ -98,7 +98,8 @@ def both(tmp_path, case: Case, env=None, inputs_path=None):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_error_document_matches_flytekit(case, tmp_path, request):
     if case.difference:
-        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=case.difference))
+        request.applymarker(
+            pytest.mark.xfail(strict=True, raises=AssertionError, reason=case.difference))
     theirs, ours = both(tmp_path, case)
     assert verdict(ours) == verdict(theirs), \
         f"flytekit:\n{theirs.describe()}\n\nflyte-execute:\n{ours.describe()}"

@@ -131,7 +131,8 @@ KNOWN_LITERAL_DIFFERENCES = {
 def test_literal_is_flytekits(task, value, ctx, tmp_path, request):
     difference = KNOWN_LITERAL_DIFFERENCES.get(request.node.callspec.id)
     if difference:
-        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError, reason=difference))
+        request.applymarker(
+            pytest.mark.xfail(strict=True, raises=AssertionError, reason=difference))
     ours, theirs = echo(ctx, tmp_path, task, value)
     assert ours == theirs, f"{task}: flytekit writes\n{theirs}\nflyte-execute writes\n{ours}"
 
