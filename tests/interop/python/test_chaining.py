@@ -38,7 +38,8 @@ def python(tmp_path, name, task, inputs):
 
 
 def test_native_list_into_flytekit_sum(ctx, tmp_path):
-    ours = native(tmp_path, "1", "echo_list_integer", inputs_of(ctx, [1, 2, 2**40], typing.List[int]))
+    ours = native(tmp_path, "1", "echo_list_integer",
+                  inputs_of(ctx, [1, 2, 2**40], typing.List[int]))
     theirs = python(tmp_path, "2", "total", as_inputs(ours))
     assert value_of(ctx, theirs, int) == 1 + 2 + 2**40
 

@@ -105,7 +105,9 @@ def to_python(ctx, task, literal):
 def same(a, b) -> bool:
     """Equality where NaN equals NaN and -0.0 differs from 0.0."""
     if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b and math.copysign(1, a) == math.copysign(1, b)
     return type(a) is type(b) and a == b
 
 
