@@ -173,22 +173,24 @@ TEST_CASE("faults: a successful run leaves only outputs.pb") {
   CHECK(fs::exists(run.outputs / "outputs.pb"));
 }
 
-TEST_CASE("faults: a truncated inputs.pb is a NON_RECOVERABLE SYSTEM error") {
+// As flytekit's entrypoint: an inputs.pb it cannot parse is a RECOVERABLE
+// SYSTEM error (found by tests/interop/python/test_errors.py).
+TEST_CASE("faults: a truncated inputs.pb is a RECOVERABLE SYSTEM error") {
   FaultRun run;
   flyteidl::core::LiteralMap map;
   REQUIRE(google::protobuf::TextFormat::ParseFromString(kAddInputs, &map));
   const std::string bytes = map.SerializeAsString();
   write_text(run.inputs, bytes.substr(0, bytes.size() - 3));
   auto result = run.run("add");
-  check_error(run, result, {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "truncated"});
+  check_error(run, result, {"SYSTEM", RECOVERABLE, SYSTEM, 0, "truncated"});
 }
 
-TEST_CASE("faults: a garbage inputs.pb is a NON_RECOVERABLE SYSTEM error") {
+TEST_CASE("faults: a garbage inputs.pb is a RECOVERABLE SYSTEM error") {
   FaultRun run;
   write_text(run.inputs, "\xff\xff\xff not a protobuf");
   auto result = run.run("add");
   check_error(run, result,
-              {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "not a valid flyteidl.core.LiteralMap"});
+              {"SYSTEM", RECOVERABLE, SYSTEM, 0, "not a valid flyteidl.core.LiteralMap"});
 }
 
 TEST_CASE("faults: an input of the wrong type names the input and the type") {

@@ -21,18 +21,6 @@ out=$("$work/prefix/bin/flyte-execute" --task "$lib:count_words" --input 'lines=
 echo "$out" | tr -d ' \n' | grep -q '"counts":{"a":1,"b":2}'
 test -f "$work/prefix/include/flyte/task.h" && test -f "$work/prefix/include/flyte/task.hpp"
 test -f "$work/prefix/lib/pkgconfig/flyte-task.pc"
-
-# README "Register your task", verbatim, from the folder holding build/: every
-# command but flytectl (a cluster; the Go interop suite checks the archive
-# with flytectl's own code).
-register=$(awk '/^## Register your task/{in_section=1} in_section && /^```sh/{in_block=1; next}
-  in_block && /^```/{exit} in_block' "$source_dir/README.md")
-test -n "$register"
-listing=$(cd "$work" && PATH="$work/prefix/bin:$PATH" bash -euo pipefail -c \
-  "$(echo "$register" | grep -v '^flytectl ')")
-echo "$listing"
-echo "$listing" | grep -qx '0_my_tasks.greet_1.pb'
-echo "$listing" | grep -qx '1_my_tasks.count_words_1.pb'
 # pkg-config finds the headers of this prefix (not /usr/local), and still
 # after the prefix is moved: the .pc file is relative to itself.
 pc_check() {
@@ -49,4 +37,17 @@ pc_check() {
 pc_check "$work/prefix"
 mv "$work/prefix" "$work/moved"
 pc_check "$work/moved"
+mv "$work/moved" "$work/prefix"  # the README steps below use the installed prefix
+
+# README "Register your task", verbatim, from the folder holding build/: every
+# command but flytectl (a cluster; the Go interop suite checks the archive
+# with flytectl's own code).
+register=$(awk '/^## Register your task/{in_section=1} in_section && /^```sh/{in_block=1; next}
+  in_block && /^```/{exit} in_block' "$source_dir/README.md")
+test -n "$register"
+listing=$(cd "$work" && PATH="$work/prefix/bin:$PATH" bash -euo pipefail -c \
+  "$(echo "$register" | grep -v '^flytectl ')")
+echo "$listing"
+echo "$listing" | grep -qx '0_my_tasks.greet_1.pb'
+echo "$listing" | grep -qx '1_my_tasks.count_words_1.pb'
 echo "find_package: OK"

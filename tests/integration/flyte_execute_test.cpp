@@ -196,19 +196,22 @@ TEST_CASE("e2e: load failures are USER errors in error.pb") {
   }
 }
 
-TEST_CASE("e2e: garbage, truncated and mistyped inputs are NON_RECOVERABLE SYSTEM errors") {
+// An unreadable inputs.pb is RECOVERABLE, as flytekit's entrypoint reports it;
+// a readable one that does not fit the interface is NON_RECOVERABLE.
+TEST_CASE("e2e: garbage inputs are RECOVERABLE, mistyped inputs NON_RECOVERABLE SYSTEM errors") {
   ContainerRun garbage;
   write_text(garbage.inputs, "\xff\xff\xff not a protobuf");
   run_flyte(garbage.args("add"));
   auto error = garbage.read_error();
   CHECK(error.origin() == flyteidl::core::ExecutionError::SYSTEM);
-  CHECK(error.kind() == flyteidl::core::ContainerError::NON_RECOVERABLE);
+  CHECK(error.kind() == flyteidl::core::ContainerError::RECOVERABLE);
   CHECK_THAT(error.message(), Catch::Contains("not a valid flyteidl.core.LiteralMap"));
 
   ContainerRun wrong(R"(literals { key: "a" value { scalar { primitive { string_value: "x" } } } }
                         literals { key: "b" value { scalar { primitive { integer: 2 } } } })");
   run_flyte(wrong.args("add"));
   CHECK_THAT(wrong.read_error().message(), Catch::Contains("'a'") && Catch::Contains("integer"));
+  CHECK(wrong.read_error().kind() == flyteidl::core::ContainerError::NON_RECOVERABLE);
 
   ContainerRun missing(R"(literals { key: "a" value { scalar { primitive { integer: 1 } } } })");
   run_flyte(missing.args("add"));

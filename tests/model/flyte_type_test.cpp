@@ -111,7 +111,7 @@ TEST_CASE("Every type string round trips through its LiteralType") {
       "union<integer, string>",
       "union<list<float>, map<file[csv]>, none, struct>",
       "optional<integer>",
-      "optional<union<integer, string>>",
+      "union<integer, string, none>",
       "map<optional<structured_dataset[parquet]>>",
   };
   for (const std::string& text : canonical) {
@@ -182,7 +182,8 @@ TEST_CASE("Union variants are tagged exactly as flytekit 1.16 tags them") {
   };
   for (const auto& [type, tag] : expected) {
     INFO(type);
-    const LiteralType u = parse_flyte_type(std::string("union<") + type + ", integer>");
+    // (binary is in no pair: union<T, T> would collapse to T, as in typing)
+    const LiteralType u = parse_flyte_type(std::string("union<") + type + ", binary>");
     CHECK(u.union_type().variants(0).structure().tag() == tag);
     CHECK(flytekit_variant_tag(parse_flyte_type(type)) == tag);
   }
@@ -193,6 +194,32 @@ TEST_CASE("Union variants are tagged exactly as flytekit 1.16 tags them") {
   CHECK(inner.union_type().variants(1).structure().tag() == "none");
   // The element type itself is not tagged (flytekit tags only union variants).
   CHECK_FALSE(nested.union_type().variants(0).collection_type().has_structure());
+}
+
+// Found by the flytekit interop suite (tests/interop/python/test_types.py):
+// flytekit types Optional[Union[int, str]] as one flat union (Python's typing
+// flattens it to Union[int, str, None]) and we declared a union nested in a
+// union, which flytekit's literals for it did not fit.
+TEST_CASE("Nested and repeated union variants flatten as Python's typing.Union does") {
+  const auto same = [](const char* a, const char* b) {
+    INFO(a << " vs " << b);
+    CHECK(MessageDifferencer::Equals(parse_flyte_type(a), parse_flyte_type(b)));
+  };
+  same("optional<union<integer, string>>", "union<integer, string, none>");
+  same("union<union<integer, string>, float>", "union<integer, string, float>");
+  same("union<integer, union<string, integer>>", "union<integer, string>");
+  same("optional<optional<integer>>", "optional<integer>");
+  same("union<integer, integer>", "integer");
+  same("optional<none>", "none");
+  // Tags are flytekit's for every flattened variant.
+  const LiteralType flat = parse_flyte_type("optional<union<integer, list<string>>>");
+  REQUIRE(flat.union_type().variants_size() == 3);
+  CHECK(flat.union_type().variants(0).structure().tag() == "int");
+  CHECK(flat.union_type().variants(1).structure().tag() == "Typed List");
+  CHECK(flat.union_type().variants(2).structure().tag() == "none");
+  // Inside a container the union stays where it is.
+  CHECK(flyte_type_to_string(parse_flyte_type("optional<list<union<integer, string>>>")) ==
+        "optional<list<union<integer, string>>>");
 }
 
 TEST_CASE("types_compatible compares shape and ignores union tags") {

@@ -3,9 +3,11 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -523,4 +525,60 @@ TEST_CASE("A struct read from msgpack must be what a protobuf Struct can hold") 
   CHECK_THROWS_WITH(from_literal(literal, parse_flyte_type("struct"), "st"),
                     Catch::Contains("not an object"));
   CHECK(from_literal(literal, parse_flyte_type("dict")).as<Json>() == Json(1));
+}
+
+// Found by the flytekit interop suite (tests/interop/python/test_roundtrip.py):
+// nlohmann's to_msgpack wrote 2.5 as a float32, flytekit's msgpack-python
+// always writes float64, so the same dict gave other bytes (and other cache
+// keys and offload hashes). The expected bytes are msgpack.packb(value) from
+// msgpack-python 1.x, the version flytekit 1.16.31 pins.
+TEST_CASE("Dicts are written as the msgpack bytes flytekit writes") {
+  Json ints = Json::array();
+  for (const std::int64_t v : {std::int64_t{0},           std::int64_t{127},
+                               std::int64_t{128},         std::int64_t{255},
+                               std::int64_t{256},         std::int64_t{65535},
+                               std::int64_t{65536},       std::int64_t{4294967295},
+                               std::int64_t{4294967296},  std::numeric_limits<std::int64_t>::max(),
+                               std::int64_t{-1},          std::int64_t{-32},
+                               std::int64_t{-33},         std::int64_t{-128},
+                               std::int64_t{-129},        std::int64_t{-32768},
+                               std::int64_t{-32769},      std::int64_t{-2147483648},
+                               std::int64_t{-2147483649}, std::numeric_limits<std::int64_t>::min()})
+    ints.push_back(v);
+  Json short_list = Json::array(), long_list = Json::array(), keys = Json::object();
+  for (int i = 0; i < 16; ++i) {
+    if (i < 15) short_list.push_back(i);
+    long_list.push_back(i);
+    keys[fmt::format("k{:02d}", i)] = nullptr;
+  }
+  const Json value = {
+      {"a", {short_list, long_list}},
+      {"b", {true, false, nullptr}},
+      {"f", {2.5, 0.1, -0.0, 1e300}},
+      {"i", ints},
+      {"m", keys},
+      {"s", {"", std::string(31, 'x'), std::string(32, 'x'), std::string(256, 'y')}},
+  };
+  const std::string flytekit_hex =
+      "86a161929f000102030405060708090a0b0c0d0edc0010000102030405060708090a0b0c0d0e0fa1"
+      "6293c3c2c0a16694cb4004000000000000cb3fb999999999999acb8000000000000000cb7e37e43c"
+      "8800759ca169dc0014007fcc80ccffcd0100cdffffce00010000ceffffffffcf0000000100000000"
+      "cf7fffffffffffffffffe0d0dfd080d1ff7fd18000d2ffff7fffd280000000d3ffffffff7fffffff"
+      "d38000000000000000a16dde0010a36b3030c0a36b3031c0a36b3032c0a36b3033c0a36b3034c0a3"
+      "6b3035c0a36b3036c0a36b3037c0a36b3038c0a36b3039c0a36b3130c0a36b3131c0a36b3132c0a3"
+      "6b3133c0a36b3134c0a36b3135c0a17394a0bf787878787878787878787878787878787878787878"
+      "78787878787878787878d92078787878787878787878787878787878787878787878787878787878"
+      "78787878da0100797979797979797979797979797979797979797979797979797979797979797979"
+      "79797979797979797979797979797979797979797979797979797979797979797979797979797979"
+      "79797979797979797979797979797979797979797979797979797979797979797979797979797979"
+      "79797979797979797979797979797979797979797979797979797979797979797979797979797979"
+      "79797979797979797979797979797979797979797979797979797979797979797979797979797979"
+      "79797979797979797979797979797979797979797979797979797979797979797979797979797979"
+      "7979797979797979797979797979797979797979797979";
+  const Literal dict = to_literal(Value::object(value), parse_flyte_type("dict"));
+  REQUIRE(dict.scalar().binary().tag() == "msgpack");
+  std::string hex;
+  for (const unsigned char c : dict.scalar().binary().value()) hex += fmt::format("{:02x}", c);
+  CHECK(hex == flytekit_hex);
+  CHECK(from_literal(dict, parse_flyte_type("dict")) == Value::object(value));
 }

@@ -1,5 +1,7 @@
 #include "flyte/model/flyte_type.hpp"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -142,12 +144,36 @@ class TypeParser {
     } else if (name == "optional" || name == "union") {
       expect('<', "\"<\" opening the variant types");
       auto* variants = type.mutable_union_type()->mutable_variants();
+      // As Python's typing.Union, which gives flytekit its union types: a
+      // nested union is spliced into the outer one (Optional[Union[int, str]]
+      // is Union[int, str, None]), a repeated variant is dropped, and a union
+      // left with one variant is that variant.
+      const auto add_variant = [variants](LiteralType variant) {
+        variant.clear_structure();
+        for (const LiteralType& seen : *variants) {
+          if (google::protobuf::util::MessageDifferencer::Equals(seen, variant)) return;
+        }
+        *variants->Add() = std::move(variant);
+      };
       do {
-        *variants->Add() = parse_type();
+        LiteralType variant = parse_type();
+        if (variant.has_union_type()) {
+          for (const LiteralType& inner : variant.union_type().variants()) add_variant(inner);
+        } else {
+          add_variant(std::move(variant));
+        }
       } while (name == "union" && accept(','));
       expect('>', name == "union" ? "\",\" or \">\" closing the variant types"
                                   : "\">\" closing the optional type");
-      if (name == "optional") variants->Add()->set_simple(flyteidl::core::NONE);
+      if (name == "optional") {
+        LiteralType none;
+        none.set_simple(flyteidl::core::NONE);
+        add_variant(std::move(none));
+      }
+      if (variants->size() == 1) {
+        LiteralType only = std::move((*variants)[0]);
+        return only;
+      }
       for (LiteralType& variant : *variants) {
         std::string tag = flytekit_variant_tag(variant);
         variant.mutable_structure()->set_tag(std::move(tag));

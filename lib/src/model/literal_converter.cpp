@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "flyte/model/flyte_type.hpp"
@@ -56,6 +59,119 @@ Json json_from_msgpack(const std::string& bytes) {
   Json json = Json::from_msgpack(bytes);
   (void)json.dump();  // strict: type_error 316 on invalid UTF-8 in any string or key
   return json;
+}
+
+// JSON as msgpack bytes exactly as flytekit writes a dict (msgpack-python's
+// packb: the smallest int and length forms, every float as float64). Equal
+// bytes matter beyond decoding: the engine's cache keys and flytekit's
+// offload hash are computed over them. nlohmann's to_msgpack differs only in
+// floats (it writes float32 when the value survives the narrowing).
+void put_be(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+void put_length(std::string& out, std::size_t n, std::uint8_t fix, std::size_t fix_limit,
+                std::uint8_t tag8, std::uint8_t tag16, std::uint8_t tag32) {
+  if (n < fix_limit) {
+    out.push_back(static_cast<char>(fix | n));
+  } else if (tag8 != 0 && n <= 0xff) {
+    out.push_back(static_cast<char>(tag8));
+    put_be(out, n, 1);
+  } else if (n <= 0xffff) {
+    out.push_back(static_cast<char>(tag16));
+    put_be(out, n, 2);
+  } else {
+    out.push_back(static_cast<char>(tag32));
+    put_be(out, n, 4);
+  }
+}
+
+void put_unsigned(std::string& out, std::uint64_t v) {
+  if (v < 0x80) {
+    out.push_back(static_cast<char>(v));
+  } else if (v <= 0xff) {
+    out.push_back('\xcc');
+    put_be(out, v, 1);
+  } else if (v <= 0xffff) {
+    out.push_back('\xcd');
+    put_be(out, v, 2);
+  } else if (v <= 0xffffffffULL) {
+    out.push_back('\xce');
+    put_be(out, v, 4);
+  } else {
+    out.push_back('\xcf');
+    put_be(out, v, 8);
+  }
+}
+
+void put_msgpack(std::string& out, const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null:
+      out.push_back('\xc0');
+      return;
+    case Json::value_t::boolean:
+      out.push_back(j.get<bool>() ? '\xc3' : '\xc2');
+      return;
+    case Json::value_t::number_unsigned:
+      put_unsigned(out, j.get<std::uint64_t>());
+      return;
+    case Json::value_t::number_integer: {
+      const auto v = j.get<std::int64_t>();
+      if (v >= 0) {
+        put_unsigned(out, static_cast<std::uint64_t>(v));
+      } else if (v >= -32) {
+        out.push_back(static_cast<char>(v));
+      } else if (v >= INT8_MIN) {
+        out.push_back('\xd0');
+        put_be(out, static_cast<std::uint64_t>(v), 1);
+      } else if (v >= INT16_MIN) {
+        out.push_back('\xd1');
+        put_be(out, static_cast<std::uint64_t>(v), 2);
+      } else if (v >= INT32_MIN) {
+        out.push_back('\xd2');
+        put_be(out, static_cast<std::uint64_t>(v), 4);
+      } else {
+        out.push_back('\xd3');
+        put_be(out, static_cast<std::uint64_t>(v), 8);
+      }
+      return;
+    }
+    case Json::value_t::number_float: {
+      const double d = j.get<double>();
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &d, sizeof bits);
+      out.push_back('\xcb');
+      put_be(out, bits, 8);
+      return;
+    }
+    case Json::value_t::string: {
+      const auto& str = j.get_ref<const std::string&>();
+      put_length(out, str.size(), 0xa0, 32, 0xd9, 0xda, 0xdb);
+      out += str;
+      return;
+    }
+    case Json::value_t::binary: {
+      const auto& bin = j.get_binary();
+      put_length(out, bin.size(), 0, 0, 0xc4, 0xc5, 0xc6);
+      out.append(bin.begin(), bin.end());
+      return;
+    }
+    case Json::value_t::array:
+      put_length(out, j.size(), 0x90, 16, 0, 0xdc, 0xdd);
+      for (const auto& e : j) put_msgpack(out, e);
+      return;
+    case Json::value_t::object:
+      put_length(out, j.size(), 0x80, 16, 0, 0xde, 0xdf);
+      for (const auto& [k, v] : j.items()) {
+        put_length(out, k.size(), 0xa0, 32, 0xd9, 0xda, 0xdb);
+        out += k;
+        put_msgpack(out, v);
+      }
+      return;
+    case Json::value_t::discarded:
+      break;
+  }
+  throw std::invalid_argument("a discarded JSON value has no msgpack form");
 }
 
 [[noreturn]] void fail_encode(const Where& where, const fc::LiteralType& type,
@@ -547,9 +663,10 @@ fc::Literal encode_simple(const Value& value, const fc::LiteralType& type, const
         const Json& json = value.as<Json>();
         if (is_msgpack_dict_type(type)) {
           try {
-            const std::vector<std::uint8_t> bytes = Json::to_msgpack(json);
-            scalar->mutable_binary()->set_value(std::string(bytes.begin(), bytes.end()));
-          } catch (const Json::exception& e) {
+            std::string bytes;
+            put_msgpack(bytes, json);
+            scalar->mutable_binary()->set_value(std::move(bytes));
+          } catch (const std::exception& e) {
             fail_encode(where, type, value_kind(value), e.what());
           }
           scalar->mutable_binary()->set_tag(std::string(MESSAGEPACK));

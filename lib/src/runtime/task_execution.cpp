@@ -145,8 +145,11 @@ ValueMap container_inputs(const ExecutionPlan& plan, const TaskInterface& interf
     throw Failed{TaskFailure::system(
         fmt::format("cannot read inputs from {}: {}", *plan.options.inputs, e.what()))};
   }
+  // flytekit's entrypoint parses inputs.pb outside its conversion handler:
+  // a file that is not a LiteralMap is an "unknown system error" there,
+  // SYSTEM and RECOVERABLE (tests/interop/python/test_errors.py).
   auto not_a_literal_map = [&] {
-    return Failed{TaskFailure::conversion(
+    return Failed{TaskFailure::system(
         fmt::format("inputs at {} ({} bytes) are not a valid flyteidl.core.LiteralMap: the file is "
                     "truncated or not an inputs.pb",
                     *plan.options.inputs, bytes.size()))};
