@@ -232,7 +232,11 @@ void LocalStorage::get_directory(const std::string& uri_prefix, const fs::path& 
     try {
       names = list_local_files(before);
       for (const auto& name : names) {
-        auto to = local_dir / fs::path(name);
+        // Names of a real folder tree are always safe; checked all the same
+        // so that every backend's folder download has one rule.
+        auto checked = local_path_for_listed_name(local_dir, name, uri_prefix);
+        if (!checked) continue;
+        const auto& to = *checked;
         create_folders(to.parent_path());
         copy_file_atomically(before / fs::path(name), to, Durability::ATOMIC_ONLY);
       }

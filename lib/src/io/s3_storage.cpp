@@ -456,6 +456,11 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
 
   char error_buffer[CURL_ERROR_SIZE] = {0};
   lib->easy_setopt(h, CURLOPT_URL, url.c_str());
+  // Keys are sent as they are: without this, curl squashes "a/../b" to "b"
+  // (RFC 3986 dot removal), so a key with ".." segments would address
+  // another object, or with path-style URLs another bucket. S3 does not
+  // normalise key paths, and SigV4 signs the path as sent.
+  lib->easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
   lib->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   lib->easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   lib->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_seconds);

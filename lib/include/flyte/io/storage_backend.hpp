@@ -13,6 +13,7 @@
 /// Implementations must be safe to call from several threads at once.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,23 @@
 #include "flyte/io/io_error.hpp"
 
 namespace flyte {
+
+/// A listed object name that cannot be stored under the local folder of a
+/// folder download: `..` or `.` segments, a leading `/`, empty segments
+/// (`a//b`), a NUL or a segment longer than a file name may be. Such a key is
+/// refused, never joined onto the folder, so a hostile or corrupted listing
+/// cannot write outside it. The message names the key and the prefix.
+class UnsafeObjectKeyError : public IoError {
+ public:
+  using IoError::IoError;
+};
+
+/// Where the listed name `name` (relative to the folder `uri_prefix`) goes
+/// under `local_dir`, after refusing unsafe names with UnsafeObjectKeyError.
+/// A name ending in '/' is a folder marker (what S3 consoles create for
+/// "folders"): it holds no file, and std::nullopt says to skip it.
+std::optional<std::filesystem::path> local_path_for_listed_name(
+    const std::filesystem::path& local_dir, std::string_view name, std::string_view uri_prefix);
 
 class StorageBackend {
  public:
@@ -57,6 +75,8 @@ class StorageBackend {
   /// Downloads every object under the folder `uri_prefix` into `local_dir`,
   /// keeping relative paths (created if missing; files already there are
   /// overwritten, others left alone). The default lists then calls get_file.
+  /// Every listed name goes through local_path_for_listed_name first: one
+  /// unsafe name fails the whole download before anything is written.
   virtual void get_directory(const std::string& uri_prefix, const std::filesystem::path& local_dir);
 
   /// Uploads every regular file under `local_dir` (recursively, following
