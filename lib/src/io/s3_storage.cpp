@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -228,6 +229,8 @@ struct S3Storage::Request {
   std::uint64_t body_offset = 0;
   std::uint64_t body_length = 0;
   const std::filesystem::path* download_to = nullptr;
+  /// A 2xx body kept in memory larger than this fails the request.
+  std::uint64_t max_body = std::numeric_limits<std::uint64_t>::max();
 };
 
 struct S3Storage::Response {
@@ -322,6 +325,7 @@ struct TransferState {
   std::string body;
   std::optional<AtomicFile> sink;
   std::string sink_error;
+  bool body_too_large = false;
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -360,6 +364,10 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
       return 0;  // makes curl fail with CURLE_WRITE_ERROR
     }
     return bytes;
+  }
+  if (success && state->body.size() + bytes > state->request->max_body) {
+    state->body_too_large = true;
+    return 0;  // makes curl fail with CURLE_WRITE_ERROR
   }
   if (success || state->body.size() < kMaxErrorBody) state->body.append(data, bytes);
   return bytes;
@@ -495,6 +503,11 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
 
   const CURLcode code = lib->easy_perform(h);
   if (code != CURLE_OK) {
+    if (state.body_too_large) {
+      throw IoError(fmt::format("S3 {} of '{}': the object holds more than the {} bytes expected",
+                                request.operation, request.uri, request.max_body),
+                    request.uri, EFBIG);
+    }
     if (!state.sink_error.empty()) {
       throw IoError(fmt::format("S3 {} of '{}': writing the local file failed: {}",
                                 request.operation, request.uri, state.sink_error),
@@ -780,8 +793,13 @@ std::vector<std::string> S3Storage::list(const std::string& uri_prefix) {
 }
 
 std::string S3Storage::read_bytes(const std::string& uri) {
+  return read_bytes_at_most(uri, std::numeric_limits<std::uint64_t>::max());
+}
+
+std::string S3Storage::read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes) {
   const S3Location location = parse_s3_uri(uri);
   Request request;
+  request.max_body = max_bytes;
   request.operation = "read";
   request.uri = uri;
   request.bucket = location.bucket;

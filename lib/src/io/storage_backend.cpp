@@ -59,6 +59,16 @@ std::optional<fs::path> local_path_for_listed_name(const fs::path& local_dir, st
   return local_dir / fs::path(std::string(name));
 }
 
+std::string StorageBackend::read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes) {
+  std::string bytes = read_bytes(uri);
+  if (bytes.size() > max_bytes) {
+    throw IoError("'" + uri + "' holds " + std::to_string(bytes.size()) + " bytes, more than the " +
+                      std::to_string(max_bytes) + " expected",
+                  uri);
+  }
+  return bytes;
+}
+
 bool StorageBackend::remove(const std::string& uri) {
   throw IoError("cannot remove '" + uri + "': this storage backend (scheme '" + uri_scheme(uri) +
                     "') does not support deleting",

@@ -12,6 +12,7 @@
 ///
 /// Implementations must be safe to call from several threads at once.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -64,6 +65,10 @@ class StorageBackend {
 
   /// The whole content of a (small) object.
   virtual std::string read_bytes(const std::string& uri) = 0;
+
+  /// read_bytes, refusing (IoError) an object over `max_bytes` without
+  /// holding more than that. The default reads it all, then checks.
+  virtual std::string read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes);
 
   /// Creates or replaces a (small) object, atomically for readers.
   virtual void write_bytes(const std::string& uri, std::string_view bytes) = 0;
