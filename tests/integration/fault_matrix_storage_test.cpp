@@ -130,7 +130,27 @@ constexpr auto SYSTEM = ExecutionError::SYSTEM;
 /// A store whose folder "prev/" lists `keys`; objects hold their own path.
 HttpTestServer listing_store(std::vector<std::string> keys) {
   return HttpTestServer([keys](const HttpRequest& request) -> HttpAnswer {
-    if (request.has_query("list-type=2")) return {200, list_objects_xml(keys)};
+    if (request.has_query("list-type=2")) {
+      // Only the keys under the listed prefix (S3's own rule).
+      std::string prefix;
+      const auto at = request.target.find("prefix=");
+      if (at != std::string::npos) {
+        const auto value = request.target.substr(at + 7, request.target.find('&', at) - at - 7);
+        for (std::size_t i = 0; i < value.size(); ++i) {
+          if (value[i] == '%' && i + 2 < value.size()) {
+            prefix += static_cast<char>(std::stoi(value.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+          } else {
+            prefix += value[i];
+          }
+        }
+      }
+      std::vector<std::string> under;
+      for (const auto& key : keys) {
+        if (key.rfind(prefix, 0) == 0) under.push_back(key);
+      }
+      return {200, list_objects_xml(under)};
+    }
     if (request.method == "HEAD") return {404, ""};
     return {200, "1"};
   });
@@ -221,4 +241,31 @@ TEST_CASE("faults/storage: a config path that is a folder is an error, not silen
   run.env["FLYTECTL_CONFIG"] = (run.root / "configmap").string();
   auto result = run.run("add");
   check_error(run, result, "SYSTEM", NON_RECOVERABLE, SYSTEM, "is a folder");
+}
+
+TEST_CASE("faults/storage: publishing to a stalled store ends at the publish deadline") {
+  HttpTestServer store([](const HttpRequest&) {
+    HttpAnswer answer;
+    answer.stall_before_answer = true;
+    return answer;
+  });
+  StorageRun run(kAddInputs, store.endpoint());
+  run.env["FLYTE_STORAGE_CONNECTION_READ_TIMEOUT"] = "60";
+  run.env["FLYTE_STORAGE_CONNECTION_MAX_RETRIES"] = "4";
+  run.env["FLYTE_STORAGE_CONNECTION_PUBLISH_TIMEOUT"] = "2";
+  ContainerArgs container{.inputs = run.inputs.string(),
+                          .output_prefix = "s3://bucket/outputs",
+                          .raw_output_prefix = (run.root / "raw").string(),
+                          .task = "add"};
+  const auto start = std::chrono::steady_clock::now();
+  auto result = run_flyte(container_args(container), run.env);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  INFO("stderr:\n" << result.err);
+  // The prefix cannot be written at all: nothing there, the cause on stderr,
+  // exit 1 (the failure table's last row), within two deadlines, not after
+  // 5 x 60 s of stalled attempts.
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("within its deadline"));
+  CHECK(elapsed < std::chrono::seconds(20));
+  CHECK_THAT(result.err + result.out, !Catch::Contains("fault-secret-value"));
 }

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "flyte/io/file_access.hpp"
+#include "flyte/io/storage_deadline.hpp"
 #include "support/http_test_server.hpp"
 #include "support/s3_test_server.hpp"
 #include "support/scoped_temp_dir.hpp"
@@ -535,4 +536,38 @@ TEST_CASE("S3Storage gives up on an endpoint that stalls mid-answer after the re
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
   CHECK_FALSE(fs::exists(dir / "big"));
   CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("S3Storage stops at the StorageDeadline in force, retries and backoff included") {
+  HttpTestServer server([](const HttpRequest&) {
+    HttpAnswer answer;
+    answer.stall_after_headers = true;
+    return answer;
+  });
+  S3Config config = scripted_config(server.endpoint(), 4);
+  config.stall_timeout_seconds = 60;  // the deadline, not the read timeout, ends it
+  S3Storage s3(config);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    const StorageDeadline deadline(std::chrono::milliseconds(1500));
+    CHECK_THROWS_WITH(s3.read_bytes("s3://bucket/doc"),
+                      Catch::Contains("s3://bucket/doc") && Catch::Contains("within its deadline"));
+    // Past it, no new attempt is even started.
+    const auto requests = server.requests().size();
+    CHECK_THROWS_WITH(s3.write_bytes("s3://bucket/doc", "x"), Catch::Contains("0 attempts made"));
+    CHECK(server.requests().size() == requests);
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(8));
+  CHECK_FALSE(StorageDeadline::current());
+  {
+    const StorageDeadline outer(std::chrono::seconds(100));
+    const auto outer_deadline = *StorageDeadline::current();
+    {
+      const StorageDeadline inner(std::chrono::seconds(1));
+      CHECK(*StorageDeadline::current() < outer_deadline);
+      const StorageDeadline later(std::chrono::seconds(500));  // the earlier one stays
+      CHECK(*StorageDeadline::current() < outer_deadline);
+    }
+    CHECK(*StorageDeadline::current() == outer_deadline);
+  }
 }

@@ -17,6 +17,7 @@
 
 #include "flyte/io/atomic_write.hpp"
 #include "flyte/io/curl_library.hpp"
+#include "flyte/io/storage_deadline.hpp"
 #include "flyte/io/uri.hpp"
 
 namespace flyte {
@@ -474,6 +475,12 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
   lib->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_seconds);
   lib->easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   lib->easy_setopt(h, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_seconds);
+  if (const auto deadline = StorageDeadline::current()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          *deadline - StorageDeadline::Clock::now())
+                          .count();
+    lib->easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(left, 1)));
+  }
   lib->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   lib->easy_setopt(h, CURLOPT_HEADERDATA, &state);
   lib->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
@@ -536,9 +543,21 @@ S3Storage::Response S3Storage::perform(const Request& request) const {
   const int attempts = config_.max_retries + 1;
   std::chrono::milliseconds delay = config_.initial_backoff;
   std::string failure;
+  const auto deadline = StorageDeadline::current();
+  auto past_deadline = [&](int attempt) {
+    throw IoError(fmt::format("S3 {} of '{}' did not finish within its deadline ({} attempt{} "
+                              "made{}{})",
+                              request.operation, request.uri, attempt, attempt == 1 ? "" : "s",
+                              failure.empty() ? "" : "; last failure: ", failure),
+                  request.uri, ETIMEDOUT);
+  };
   for (int attempt = 1;; ++attempt) {
     bool retryable = false;
+    if (deadline && StorageDeadline::Clock::now() >= *deadline) past_deadline(attempt - 1);
     Response response = perform_once(request, failure, retryable);
+    if (deadline && !failure.empty() && StorageDeadline::Clock::now() >= *deadline) {
+      past_deadline(attempt);
+    }
     if (!retryable || attempt >= attempts) {
       if (failure.empty()) return response;
       throw IoError(
@@ -549,6 +568,7 @@ S3Storage::Response S3Storage::perform(const Request& request) const {
                       config_.endpoint.empty() ? "(AWS)" : config_.endpoint, failure),
           request.uri);
     }
+    if (deadline && StorageDeadline::Clock::now() + delay >= *deadline) past_deadline(attempt);
     std::this_thread::sleep_for(delay);
     delay = std::min(delay * 2, config_.max_backoff);
   }
