@@ -49,3 +49,11 @@ secret sibling 4 ../secrets-other key ''
 secret check_any 6 my-group api_key ''
 secret check_file 22 group ws ''
 printf '\x00\x05\x03gr\x00upkey' > fuzz/corpus/secret_name/nul
+
+# fuzz/corpus/listed_name/: object names as a storage listing gives them.
+mkdir -p fuzz/corpus/listed_name
+printf 'a/b.txt' > fuzz/corpus/listed_name/plain
+printf '../x' > fuzz/corpus/listed_name/dotdot
+printf 'sub/' > fuzz/corpus/listed_name/marker
+printf 'a//b' > fuzz/corpus/listed_name/empty_segment
+printf '..a/b..' > fuzz/corpus/listed_name/dots_in_names

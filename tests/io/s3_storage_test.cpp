@@ -17,6 +17,8 @@
 #include <thread>
 
 #include "flyte/io/file_access.hpp"
+#include "flyte/io/storage_deadline.hpp"
+#include "support/http_test_server.hpp"
 #include "support/s3_test_server.hpp"
 #include "support/scoped_temp_dir.hpp"
 
@@ -416,4 +418,156 @@ TEST_CASE("S3Storage aborts a multipart upload when a part fails") {
                                  "PUT /b/big.bin?partNumber=1&uploadId=up%261 HTTP/1.1",
                                  "DELETE /b/big.bin?uploadId=up%261 HTTP/1.1"});
   CHECK_THAT(server.last_request(), Catch::Contains("x-amz-security-token: session-token-value"));
+}
+
+// ---------------------------------------------------------------------------
+// Hostile keys: a listing must never make a folder download write outside
+// its folder, and a key must never be re-routed by path normalisation.
+// s3rver normalises keys itself (it cannot store "a/../b" or "a//b"), so the
+// hostile listings come from a scripted server.
+// ---------------------------------------------------------------------------
+
+namespace {
+
+/// Serves a folder "p/" whose listing holds `keys`; every object's content is
+/// its key.
+HttpTestServer listing_server(std::vector<std::string> keys) {
+  return HttpTestServer([keys](const HttpRequest& request) -> HttpAnswer {
+    if (request.has_query("list-type=2")) return {200, list_objects_xml(keys)};
+    if (request.method == "HEAD") return {404, ""};
+    return {200, request.path()};
+  });
+}
+
+}  // namespace
+
+TEST_CASE("S3Storage refuses folder downloads whose listing has unsafe keys, writing nothing") {
+  const std::vector<std::string> hostile{
+      "p/../../escape.txt",        "p//etc/passwd", "p/a/./b", "p/a//b", "p/a/..",
+      "p/" + std::string(300, 'x')};
+  for (const auto& bad : hostile) {
+    INFO("listed key: " << bad);
+    ScopedTempDir dir("flyte-s3-hostile");
+    auto server = listing_server({"p/ok.txt", bad});
+    S3Storage s3(scripted_config(server.endpoint(), 0));
+    const auto target = dir / "deep" / "target";
+    try {
+      s3.get_directory("s3://bucket/p", target);
+      FAIL("the download was not refused");
+    } catch (const UnsafeObjectKeyError& error) {
+      const std::string message = error.what();
+      CHECK_THAT(message, Catch::Contains("s3://bucket/p") && Catch::Contains(bad.substr(2, 40)) &&
+                              Catch::Contains("cannot be stored inside the local folder"));
+    }
+    // Refused before the first object was fetched: nothing anywhere.
+    for (const auto& request : server.requests()) CHECK(request.has_query("list-type=2"));
+    std::size_t files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir.path())) {
+      if (!entry.is_directory()) ++files;
+    }
+    CHECK(files == 0);
+  }
+}
+
+TEST_CASE("S3Storage folder downloads skip folder markers and keep safe odd names") {
+  ScopedTempDir dir("flyte-s3-markers");
+  auto server = listing_server({"p/sub/", "p/sub/a b.txt", "p/..hidden", "p/x..y/z"});
+  S3Storage s3(scripted_config(server.endpoint(), 0));
+  s3.get_directory("s3://bucket/p", dir / "t");
+  CHECK(read_file(dir / "t" / "sub" / "a b.txt") == "/bucket/p/sub/a%20b.txt");
+  CHECK(read_file(dir / "t" / "..hidden") == "/bucket/p/..hidden");
+  CHECK(read_file(dir / "t" / "x..y" / "z") == "/bucket/p/x..y/z");
+  CHECK(fs::is_directory(dir / "t" / "sub"));
+}
+
+TEST_CASE("FileAccessProvider refuses a hostile S3 listing for a recursive get") {
+  ScopedTempDir dir("flyte-s3-hostile-fap");
+  auto server = listing_server({"p/../x"});
+  FileAccessProvider access(dir / "sandbox", "");
+  access.register_backend("s3", std::make_shared<S3Storage>(scripted_config(server.endpoint(), 0)));
+  CHECK_THROWS_AS(access.get("s3://bucket/p", dir / "in", true), UnsafeObjectKeyError);
+  CHECK_FALSE(fs::exists(dir / "x"));
+}
+
+TEST_CASE("S3Storage sends '..' and '//' in keys as they are, never re-routed") {
+  auto server = listing_server({});
+  S3Storage s3(scripted_config(server.endpoint(), 0));
+  CHECK(s3.read_bytes("s3://bucket/a/../other-bucket/k") == "/bucket/a/../other-bucket/k");
+  CHECK(s3.read_bytes("s3://bucket/a/./b//c") == "/bucket/a/./b//c");
+  CHECK(s3.read_bytes("s3://bucket/q?x=1#frag") == "/bucket/q%3Fx%3D1%23frag");
+  const auto requests = server.requests();
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[0].target == "/bucket/a/../other-bucket/k");
+  // What curl signed is what it sent: the signature covers the raw path.
+  CHECK_THAT(requests[0].head, Catch::Contains("Authorization: AWS4-HMAC-SHA256"));
+}
+
+TEST_CASE("S3Storage round trips keys with characters URLs treat specially on a real S3 server") {
+  ScopedTempDir dir("flyte-s3-odd-keys");
+  S3Storage s3(test_config());
+  const std::string prefix = s3_test_prefix("odd-keys");
+  const std::vector<std::string> names{"q?x=1",  "hash#frag",  "pct%41",   "plus+and&amp",
+                                       "sp ace", "semi;colon", "..dots..", "caf\xc3\xa9"};
+  for (const auto& name : names) s3.write_bytes(prefix + "/d/" + name, name);
+  auto listed = s3.list(prefix + "/d");
+  auto expected = names;
+  std::sort(expected.begin(), expected.end());
+  CHECK(listed == expected);
+  s3.get_directory(prefix + "/d", dir / "d");
+  for (const auto& name : names) {
+    INFO(name);
+    CHECK(read_file(dir / "d" / name) == name);
+  }
+}
+
+TEST_CASE("S3Storage gives up on an endpoint that stalls mid-answer after the read timeout") {
+  HttpTestServer server([](const HttpRequest&) {
+    HttpAnswer answer;
+    answer.stall_after_headers = true;
+    return answer;
+  });
+  S3Config config = scripted_config(server.endpoint(), 1);
+  config.stall_timeout_seconds = 1;
+  S3Storage s3(config);
+  ScopedTempDir dir("flyte-s3-stall");
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH(s3.get_file("s3://bucket/big", dir / "big"),
+                    Catch::Contains("s3://bucket/big") && Catch::Contains("after 2 attempts"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  CHECK_FALSE(fs::exists(dir / "big"));
+  CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("S3Storage stops at the StorageDeadline in force, retries and backoff included") {
+  HttpTestServer server([](const HttpRequest&) {
+    HttpAnswer answer;
+    answer.stall_after_headers = true;
+    return answer;
+  });
+  S3Config config = scripted_config(server.endpoint(), 4);
+  config.stall_timeout_seconds = 60;  // the deadline, not the read timeout, ends it
+  S3Storage s3(config);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    const StorageDeadline deadline(std::chrono::milliseconds(1500));
+    CHECK_THROWS_WITH(s3.read_bytes("s3://bucket/doc"),
+                      Catch::Contains("s3://bucket/doc") && Catch::Contains("within its deadline"));
+    // Past it, no new attempt is even started.
+    const auto requests = server.requests().size();
+    CHECK_THROWS_WITH(s3.write_bytes("s3://bucket/doc", "x"), Catch::Contains("0 attempts made"));
+    CHECK(server.requests().size() == requests);
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(8));
+  CHECK_FALSE(StorageDeadline::current());
+  {
+    const StorageDeadline outer(std::chrono::seconds(100));
+    const auto outer_deadline = *StorageDeadline::current();
+    {
+      const StorageDeadline inner(std::chrono::seconds(1));
+      CHECK(*StorageDeadline::current() < outer_deadline);
+      const StorageDeadline later(std::chrono::seconds(500));  // the earlier one stays
+      CHECK(*StorageDeadline::current() < outer_deadline);
+    }
+    CHECK(*StorageDeadline::current() == outer_deadline);
+  }
 }

@@ -1,6 +1,9 @@
 #include "flyte/runtime/config.hpp"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -95,4 +98,55 @@ TEST_CASE("config errors name the file, the key and what was expected") {
   auto env = env_from_map({{"FLYTE_STATSD_PORT", "x1"}});
   CHECK_THROWS_WITH(Config::load(std::nullopt, env).get_int(kStatsdPort, 1),
                     Catch::Contains("env FLYTE_STATSD_PORT"));
+}
+
+TEST_CASE("config paths that are not a YAML file are refused, not read or skipped") {
+  TempDir dir;
+  auto none = env_from_map({});
+  // The usual ConfigMap mistake: the mount folder instead of the file in it.
+  fs::create_directories(dir.path / "configmap");
+  CHECK_THROWS_WITH(Config::load(dir.path / "configmap", none),
+                    Catch::Contains("configmap") && Catch::Contains("is a folder") &&
+                        Catch::Contains("point at the YAML file inside it"));
+  auto via_env = env_from_map({{"FLYTECTL_CONFIG", (dir.path / "configmap").string()}});
+  CHECK_THROWS_WITH(Config::load(std::nullopt, via_env),
+                    Catch::Contains("FLYTECTL_CONFIG") && Catch::Contains("is a folder"));
+  // The home default may be absent, but a folder there is an error as well.
+  fs::create_directories(dir.path / "home" / ".flyte" / "config.yaml");
+  auto home = env_from_map({{"HOME", (dir.path / "home").string()}});
+  CHECK_THROWS_WITH(Config::load(std::nullopt, home), Catch::Contains("is a folder"));
+  // A fifo with no writer: refused at once, not a read that blocks forever.
+  const auto fifo = dir.path / "fifo.yaml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(Config::load(fifo, none), Catch::Contains("not a regular file"));
+  CHECK_THROWS_WITH(Config::load(fs::path("/dev/zero"), none),
+                    Catch::Contains("not a regular file"));
+  // Larger than any real config: refused before parsing.
+  const auto huge = dir.path / "huge.yaml";
+  {
+    std::ofstream out(huge);
+    out << "admin:\n  endpoint: x\n";
+  }
+  fs::resize_file(huge, Config::kMaxFileBytes + 1);
+  CHECK_THROWS_WITH(Config::load(huge, none),
+                    Catch::Contains("huge.yaml") && Catch::Contains("more than the limit"));
+}
+
+TEST_CASE("config lookups do not copy the YAML tree") {
+  TempDir dir;
+  std::string text = "storage:\n  connection:\n    endpoint: http://big:9000\nbig:\n";
+  for (int i = 0; i < 100000; ++i) text += "  k" + std::to_string(i) + ": v\n";
+  auto config = Config::load(dir.write("big.yaml", text), env_from_map({}));
+  // Copying the 100k-key tree per lookup took about 60 ms each; 200 lookups
+  // must take a small fraction of the 12 s that would cost.
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i) {
+    REQUIRE(config.get(kEndpoint) == std::string("http://big:9000"));
+    REQUIRE_FALSE(config.get({"storage.connection.missing", {}}));
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(elapsed < std::chrono::seconds(2));
+  // The walk is read-only: a missing key is not inserted into the tree.
+  CHECK_FALSE(config.get({"nothere.deeper", {}}));
+  CHECK_FALSE(config.get({"nothere", {}}));
 }

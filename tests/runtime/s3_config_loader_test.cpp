@@ -84,3 +84,19 @@ TEST_CASE("S3 config rejects a bad addressing style or size naming the key") {
   CHECK(tuned.multipart_threshold == 1000);
   CHECK(tuned.max_retries == 0);
 }
+
+TEST_CASE("S3 config: connect and read deadlines come from botocore-named keys") {
+  const S3Config defaults = load(kYaml, {});
+  CHECK(defaults.connect_timeout_seconds == 10);
+  CHECK(defaults.stall_timeout_seconds == 60);
+  const S3Config file =
+      load("storage:\n  connection:\n    connect-timeout: 3\n    read-timeout: 7\n", {});
+  CHECK(file.connect_timeout_seconds == 3);
+  CHECK(file.stall_timeout_seconds == 7);
+  const S3Config env = load(kYaml, {{"FLYTE_STORAGE_CONNECTION_CONNECT_TIMEOUT", "2"},
+                                    {"FLYTE_STORAGE_CONNECTION_READ_TIMEOUT", "5"}});
+  CHECK(env.connect_timeout_seconds == 2);
+  CHECK(env.stall_timeout_seconds == 5);
+  CHECK_THROWS_WITH(load(kYaml, {{"FLYTE_STORAGE_CONNECTION_READ_TIMEOUT", "0"}}),
+                    Catch::Contains("read-timeout (0)") && Catch::Contains("positive"));
+}

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "flyte/io/atomic_write.hpp"
+#include "flyte/io/storage_backend.hpp"
 
 namespace flyte {
 
@@ -25,6 +26,29 @@ void create_folder(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw io_error_from_errno("cannot create checkpoint folder", dir, ec.value());
+}
+
+constexpr std::string_view kGenerationPrefix = ".flyte-gen-";
+
+/// A generation name as save() makes them: ".flyte-gen-" and 32 hex digits.
+/// Anything else in the pointer object (a hostile or corrupted store) is
+/// refused: it must not route the restore to another prefix.
+bool is_generation_name(std::string_view name) {
+  if (name.rfind(kGenerationPrefix, 0) != 0) return false;
+  const auto id = name.substr(kGenerationPrefix.size());
+  if (id.size() != 32) return false;
+  for (char c : id) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) ||
+        std::isupper(static_cast<unsigned char>(c)))
+      return false;
+  }
+  return true;
+}
+
+/// True for names under a generation folder (a finished or an abandoned
+/// save), which a plain-folder restore must not mix in.
+bool in_generation(std::string_view name) {
+  return name.rfind(kGenerationPrefix, 0) == 0;
 }
 
 }  // namespace
@@ -88,11 +112,89 @@ std::optional<fs::path> SyncCheckpoint::restore(std::optional<fs::path> dir) {
         target.string()));
   }
   create_folder(target);
-  if (file_access_->exists(*prev_checkpoint_src_)) {
-    file_access_->get(*prev_checkpoint_src_, target, /*recursive=*/true);
+  const std::string& prev = *prev_checkpoint_src_;
+  if (!FileAccessProvider::is_remote(prev)) {
+    if (file_access_->exists(prev)) file_access_->get(prev, target, /*recursive=*/true);
+  } else {
+    restore_remote(prev, target);
   }
   prev_download_path_ = target;
   return prev_download_path_;
+}
+
+void SyncCheckpoint::restore_remote(const std::string& prev, const fs::path& target) {
+  const std::string pointer = FileAccessProvider::join(prev, GENERATION_POINTER);
+  if (file_access_->exists(pointer)) {
+    std::string generation = file_access_->read_bytes(pointer, 256);
+    while (!generation.empty() && std::isspace(static_cast<unsigned char>(generation.back())))
+      generation.pop_back();
+    if (!is_generation_name(generation)) {
+      throw UnsafeObjectKeyError(
+          fmt::format("the checkpoint pointer {} names '{}', not a generation of this "
+                      "checkpoint (.flyte-gen-<32 hex digits>); refusing to restore from it",
+                      pointer, generation.substr(0, 200)),
+          pointer);
+    }
+    file_access_->get(FileAccessProvider::join(prev, generation), target, /*recursive=*/true);
+    return;
+  }
+  if (!file_access_->exists(prev)) return;
+  // A plain folder: written by flytekit, by an older flyte-execute, or by
+  // write()/save(file). Leftovers of an interrupted folder save are skipped.
+  std::vector<std::pair<std::string, fs::path>> files;
+  for (const auto& name : file_access_->list(prev)) {
+    if (in_generation(name) || name == GENERATION_POINTER) continue;
+    if (auto to = local_path_for_listed_name(target, name, prev)) files.emplace_back(name, *to);
+  }
+  for (const auto& [name, to] : files) {
+    file_access_->get(FileAccessProvider::join(prev, name), to, /*recursive=*/false);
+  }
+}
+
+void SyncCheckpoint::save_remote_folder(const fs::path& path) {
+  // Upload the new generation under a fresh prefix, then switch the small
+  // pointer object to it (one PUT, atomic for readers), then clean up. A pod
+  // killed before the switch leaves the previous checkpoint in force.
+  const std::string generation = std::string(kGenerationPrefix) + FileAccessProvider::random_key();
+  file_access_->put(path, FileAccessProvider::join(checkpoint_dest_, generation),
+                    /*recursive=*/true);
+  file_access_->write_bytes(FileAccessProvider::join(checkpoint_dest_, GENERATION_POINTER),
+                            generation);
+  current_generation_ = generation;
+  remove_stale(generation);
+}
+
+void SyncCheckpoint::remove_stale(const std::string& keep_generation) {
+  // Best effort: a failed delete leaves garbage, never a wrong checkpoint
+  // (restore follows the pointer; plain leftovers are not read then).
+  try {
+    std::vector<std::string> stale_generations;
+    for (const auto& name : file_access_->list(checkpoint_dest_)) {
+      if (name == GENERATION_POINTER) continue;
+      const auto first = name.substr(0, name.find('/'));
+      if (first == keep_generation) continue;
+      if (in_generation(first)) {
+        if (stale_generations.empty() || stale_generations.back() != first)
+          stale_generations.push_back(first);
+        continue;
+      }
+      file_access_->remove(FileAccessProvider::join(checkpoint_dest_, name));
+    }
+    for (const auto& generation : stale_generations) {
+      file_access_->remove(FileAccessProvider::join(checkpoint_dest_, generation));
+    }
+  } catch (const std::exception&) {
+  }
+}
+
+std::string SyncCheckpoint::file_destination(std::string_view name) const {
+  // After a folder save a single file joins that folder's generation, as it
+  // would join the folder locally; the destination belongs to this attempt,
+  // so the generation this process published is the current one.
+  if (current_generation_) {
+    return FileAccessProvider::join(checkpoint_dest_, *current_generation_, name);
+  }
+  return FileAccessProvider::join(checkpoint_dest_, name);
 }
 
 std::optional<std::string> SyncCheckpoint::read() {
@@ -124,11 +226,15 @@ void SyncCheckpoint::save(const fs::path& path) {
         fmt::format("Cannot save checkpoint from '{}': no such file or folder", path.string()));
   }
   if (fs::is_directory(path, ec)) {
-    file_access_->replace_directory(path, checkpoint_dest_);
+    if (FileAccessProvider::is_remote(checkpoint_dest_)) {
+      save_remote_folder(path);
+    } else {
+      file_access_->replace_directory(path, checkpoint_dest_);
+    }
     return;
   }
   auto name = path.filename().string();
-  file_access_->put(path, FileAccessProvider::join(checkpoint_dest_, name));
+  file_access_->put(path, file_destination(name));
 }
 
 void SyncCheckpoint::save(std::istream& stream) {
@@ -144,12 +250,12 @@ void SyncCheckpoint::save(std::istream& stream) {
     }
   } cleanup{staged};
   write_file_atomically(staged, stream);
-  file_access_->put(staged, FileAccessProvider::join(checkpoint_dest_, TMP_DST_PATH));
+  file_access_->put(staged, file_destination(TMP_DST_PATH));
 }
 
 void SyncCheckpoint::write(std::string_view bytes) {
   std::lock_guard lock(mutex_);
-  file_access_->write_bytes(FileAccessProvider::join(checkpoint_dest_, TMP_DST_PATH), bytes);
+  file_access_->write_bytes(file_destination(TMP_DST_PATH), bytes);
 }
 
 }  // namespace flyte

@@ -111,6 +111,10 @@ std::string FileAccessProvider::read_bytes(const std::string& uri) const {
   return backend_for(uri)->read_bytes(uri);
 }
 
+std::string FileAccessProvider::read_bytes(const std::string& uri, std::uint64_t max_bytes) const {
+  return backend_for(uri)->read_bytes_at_most(uri, max_bytes);
+}
+
 void FileAccessProvider::write_bytes(const std::string& uri, std::string_view bytes) const {
   backend_for(uri)->write_bytes(uri, bytes);
 }

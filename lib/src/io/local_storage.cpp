@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <set>
 #include <system_error>
 
@@ -155,9 +156,37 @@ std::vector<std::string> LocalStorage::list(const std::string& uri_prefix) {
 }
 
 std::string LocalStorage::read_bytes(const std::string& uri) {
+  return read_bytes_at_most(uri, std::numeric_limits<std::uint64_t>::max());
+}
+
+std::string LocalStorage::read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes) {
   auto path = to_local_path(uri);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a fifo must not wait for a writer before we can
+  // refuse it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw io_error_from_errno("cannot open", path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int error = errno;
+    ::close(fd);
+    throw io_error_from_errno("cannot examine", path, error);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw IoError(
+        "refusing to read '" + path.string() + "': it is " +
+            (S_ISDIR(st.st_mode) ? "a folder" : "not a regular file (a fifo, socket or device)") +
+            "; expected a file",
+        path.string(), S_ISDIR(st.st_mode) ? EISDIR : EINVAL);
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    throw IoError("'" + path.string() + "' holds " + std::to_string(st.st_size) +
+                      " bytes, more than the " + std::to_string(max_bytes) + " expected",
+                  path.string(), EFBIG);
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
   std::string content;
   std::array<char, 1 << 16> buffer;
   for (;;) {
@@ -170,6 +199,12 @@ std::string LocalStorage::read_bytes(const std::string& uri) {
     }
     if (n == 0) break;
     content.append(buffer.data(), static_cast<std::size_t>(n));
+    if (content.size() > max_bytes) {  // it grew while being read
+      ::close(fd);
+      throw IoError("'" + path.string() + "' grew beyond the " + std::to_string(max_bytes) +
+                        " bytes expected while being read",
+                    path.string(), EFBIG);
+    }
   }
   ::close(fd);
   return content;
@@ -232,7 +267,11 @@ void LocalStorage::get_directory(const std::string& uri_prefix, const fs::path& 
     try {
       names = list_local_files(before);
       for (const auto& name : names) {
-        auto to = local_dir / fs::path(name);
+        // Names of a real folder tree are always safe; checked all the same
+        // so that every backend's folder download has one rule.
+        auto checked = local_path_for_listed_name(local_dir, name, uri_prefix);
+        if (!checked) continue;
+        const auto& to = *checked;
         create_folders(to.parent_path());
         copy_file_atomically(before / fs::path(name), to, Durability::ATOMIC_ONLY);
       }

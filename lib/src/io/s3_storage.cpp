@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +17,7 @@
 
 #include "flyte/io/atomic_write.hpp"
 #include "flyte/io/curl_library.hpp"
+#include "flyte/io/storage_deadline.hpp"
 #include "flyte/io/uri.hpp"
 
 namespace flyte {
@@ -228,6 +230,8 @@ struct S3Storage::Request {
   std::uint64_t body_offset = 0;
   std::uint64_t body_length = 0;
   const std::filesystem::path* download_to = nullptr;
+  /// A 2xx body kept in memory larger than this fails the request.
+  std::uint64_t max_body = std::numeric_limits<std::uint64_t>::max();
 };
 
 struct S3Storage::Response {
@@ -322,6 +326,7 @@ struct TransferState {
   std::string body;
   std::optional<AtomicFile> sink;
   std::string sink_error;
+  bool body_too_large = false;
 };
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -360,6 +365,10 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
       return 0;  // makes curl fail with CURLE_WRITE_ERROR
     }
     return bytes;
+  }
+  if (success && state->body.size() + bytes > state->request->max_body) {
+    state->body_too_large = true;
+    return 0;  // makes curl fail with CURLE_WRITE_ERROR
   }
   if (success || state->body.size() < kMaxErrorBody) state->body.append(data, bytes);
   return bytes;
@@ -456,11 +465,22 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
 
   char error_buffer[CURL_ERROR_SIZE] = {0};
   lib->easy_setopt(h, CURLOPT_URL, url.c_str());
+  // Keys are sent as they are: without this, curl squashes "a/../b" to "b"
+  // (RFC 3986 dot removal), so a key with ".." segments would address
+  // another object, or with path-style URLs another bucket. S3 does not
+  // normalise key paths, and SigV4 signs the path as sent.
+  lib->easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
   lib->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   lib->easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   lib->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_seconds);
   lib->easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
   lib->easy_setopt(h, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_seconds);
+  if (const auto deadline = StorageDeadline::current()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          *deadline - StorageDeadline::Clock::now())
+                          .count();
+    lib->easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(left, 1)));
+  }
   lib->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   lib->easy_setopt(h, CURLOPT_HEADERDATA, &state);
   lib->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
@@ -490,6 +510,11 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
 
   const CURLcode code = lib->easy_perform(h);
   if (code != CURLE_OK) {
+    if (state.body_too_large) {
+      throw IoError(fmt::format("S3 {} of '{}': the object holds more than the {} bytes expected",
+                                request.operation, request.uri, request.max_body),
+                    request.uri, EFBIG);
+    }
     if (!state.sink_error.empty()) {
       throw IoError(fmt::format("S3 {} of '{}': writing the local file failed: {}",
                                 request.operation, request.uri, state.sink_error),
@@ -518,9 +543,21 @@ S3Storage::Response S3Storage::perform(const Request& request) const {
   const int attempts = config_.max_retries + 1;
   std::chrono::milliseconds delay = config_.initial_backoff;
   std::string failure;
+  const auto deadline = StorageDeadline::current();
+  auto past_deadline = [&](int attempt) {
+    throw IoError(fmt::format("S3 {} of '{}' did not finish within its deadline ({} attempt{} "
+                              "made{}{})",
+                              request.operation, request.uri, attempt, attempt == 1 ? "" : "s",
+                              failure.empty() ? "" : "; last failure: ", failure),
+                  request.uri, ETIMEDOUT);
+  };
   for (int attempt = 1;; ++attempt) {
     bool retryable = false;
+    if (deadline && StorageDeadline::Clock::now() >= *deadline) past_deadline(attempt - 1);
     Response response = perform_once(request, failure, retryable);
+    if (deadline && !failure.empty() && StorageDeadline::Clock::now() >= *deadline) {
+      past_deadline(attempt);
+    }
     if (!retryable || attempt >= attempts) {
       if (failure.empty()) return response;
       throw IoError(
@@ -531,6 +568,7 @@ S3Storage::Response S3Storage::perform(const Request& request) const {
                       config_.endpoint.empty() ? "(AWS)" : config_.endpoint, failure),
           request.uri);
     }
+    if (deadline && StorageDeadline::Clock::now() + delay >= *deadline) past_deadline(attempt);
     std::this_thread::sleep_for(delay);
     delay = std::min(delay * 2, config_.max_backoff);
   }
@@ -775,8 +813,13 @@ std::vector<std::string> S3Storage::list(const std::string& uri_prefix) {
 }
 
 std::string S3Storage::read_bytes(const std::string& uri) {
+  return read_bytes_at_most(uri, std::numeric_limits<std::uint64_t>::max());
+}
+
+std::string S3Storage::read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes) {
   const S3Location location = parse_s3_uri(uri);
   Request request;
+  request.max_body = max_bytes;
   request.operation = "read";
   request.uri = uri;
   request.bucket = location.bucket;

@@ -436,11 +436,20 @@ struct Decoder {
                        " and no fetch callback was given; decode it with a LiteralFetcher that "
                        "reads the literal at that URI");
     }
+    if (meta.size_bytes() > kMaxOffloadedLiteralBytes) {
+      throw ModelError(where_text + ": more than the " + std::to_string(kMaxOffloadedLiteralBytes) +
+                       " bytes a literal can have; refusing to fetch it");
+    }
     fc::Literal fetched;
     try {
       fetched = fetch(meta.uri());
     } catch (const std::exception& e) {
       throw ModelError(where_text + " and fetching it failed: " + e.what());
+    }
+    if (meta.size_bytes() > 0 && fetched.ByteSizeLong() > meta.size_bytes()) {
+      throw ModelError(where_text + ", but the literal there is " +
+                       std::to_string(fetched.ByteSizeLong()) +
+                       " bytes, more than its declared size");
     }
     if (is_offloaded(fetched)) {
       throw ModelError(where_text + ", which holds another offloaded literal (" +

@@ -2,13 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -25,6 +26,71 @@ std::vector<std::string> split_path(std::string_view path) {
     start = dot + 1;
   }
   return parts;
+}
+
+/// Reads the config file, refusing what cannot be one: a folder (a ConfigMap
+/// mounted where its key was expected), a fifo or device (a read that never
+/// ends), or a file far larger than any real config.
+std::string read_config_file(const std::filesystem::path& path, const std::string& why) {
+  // O_NONBLOCK: opening a fifo must not wait for a writer before we can see
+  // that it is one.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    const int error = errno;
+    throw ConfigError(fmt::format(
+        "config file {} (from {}) cannot be read: {}. {}", path.string(), why, std::strerror(error),
+        error == EISDIR ? "It is a folder: point at the YAML file inside it (a ConfigMap mounts "
+                          "its keys as files, e.g. /etc/flyte/config/config.yaml)"
+                        : "Check the path, or unset it to run with defaults."));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    throw ConfigError(fmt::format("config file {} (from {}) cannot be examined: {}", path.string(),
+                                  why, std::strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    throw ConfigError(fmt::format(
+        "config file {} (from {}) is a folder, not a file: point at the YAML file inside it (a "
+        "ConfigMap mounts its keys as files, e.g. /etc/flyte/config/config.yaml)",
+        path.string(), why));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    throw ConfigError(fmt::format(
+        "config file {} (from {}) is not a regular file (a fifo, socket or device); refusing "
+        "to read it. Point at a YAML file",
+        path.string(), why));
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > Config::kMaxFileBytes) {
+    throw ConfigError(
+        fmt::format("config file {} (from {}) is {} bytes, more than the limit of {} bytes "
+                    "for a config file; is it the right file?",
+                    path.string(), why, st.st_size, Config::kMaxFileBytes));
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  std::string text;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw ConfigError(fmt::format("config file {} (from {}) cannot be read: {}", path.string(),
+                                    why, std::strerror(errno)));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    // The file may grow after fstat; the limit holds for what is read.
+    if (text.size() > Config::kMaxFileBytes) {
+      throw ConfigError(
+          fmt::format("config file {} (from {}) grew beyond the limit of {} bytes while being read",
+                      path.string(), why, Config::kMaxFileBytes));
+    }
+  }
+  return text;
 }
 
 }  // namespace
@@ -59,22 +125,17 @@ Config Config::load(const std::optional<std::filesystem::path>& explicit_file,
     auto home = env("HOME");
     if (home && !home->empty()) {
       auto candidate = std::filesystem::path(*home) / ".flyte" / "config.yaml";
+      // Optional only in being absent: a folder or fifo there is refused
+      // like an explicit one, not skipped in silence.
       std::error_code ec;
-      if (std::filesystem::is_regular_file(candidate, ec)) path = candidate;
+      if (std::filesystem::exists(std::filesystem::symlink_status(candidate, ec))) {
+        path = candidate;
+        why = "the default ~/.flyte/config.yaml";
+      }
     }
   }
   if (!path) return config;
-
-  std::ifstream in(*path);
-  if (!in) {
-    throw ConfigError(
-        fmt::format("config file {} (from {}) cannot be read: {}. Check the path, "
-                    "or unset it to run with defaults.",
-                    path->string(), why, std::strerror(errno)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return from_yaml(text.str(), *path, env);
+  return from_yaml(read_config_file(*path, why), *path, env);
 }
 
 Config Config::from_yaml(std::string_view text, const std::filesystem::path& source,
@@ -106,11 +167,18 @@ std::optional<Config::Found> Config::find(const ConfigKey& key) const {
     }
   }
   if (!root_) return std::nullopt;
-  YAML::Node node = YAML::Clone(*root_);
+  // A const walk: Node::operator= would assign through the reference (hence
+  // the old deep copy of the whole tree per lookup), and the non-const
+  // operator[] inserts missing keys. reset() rebinds without copying.
+  const YAML::Node& root = *root_;
+  YAML::Node node;
+  node.reset(root);
   for (const auto& part : split_path(key.path)) {
     if (!node.IsMap()) return std::nullopt;
-    node = node[part];
-    if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+    const YAML::Node& current = node;
+    const YAML::Node child = current[part];
+    if (!child.IsDefined() || child.IsNull()) return std::nullopt;
+    node.reset(child);
   }
   const std::string source = fmt::format("{}: key '{}'", file_->string(), key.path);
   if (!node.IsScalar()) {

@@ -17,6 +17,7 @@
 #include "flyte/context/secrets_manager.hpp"
 #include "flyte/context/stats.hpp"
 #include "flyte/io/io_error.hpp"
+#include "flyte/io/storage_backend.hpp"
 #include "flyte/model/flyte_type.hpp"
 #include "flyte/model/value_json.hpp"
 #include "flyteidl/core/types.pb.h"
@@ -89,6 +90,10 @@ struct HostCall::Access {
       return nullptr;
     } catch (const FlyteErrorException& e) {
       return new_error(e.code, e.what(), e.kind);
+    } catch (const UnsafeObjectKeyError& e) {
+      // A listing we refuse (checkpoint restore): not the task's doing, and a
+      // retry would read the same listing.
+      return new_error("SYSTEM", e.what(), FLYTE_ERROR_NON_RECOVERABLE);
     } catch (const IoError& e) {
       return new_error(io_code, e.what(), FLYTE_ERROR_RECOVERABLE);
     } catch (const std::system_error& e) {
@@ -283,11 +288,17 @@ struct HostCall::Access {
         const bool folder = blob.dimensionality == BlobDimensionality::MULTIPART;
         auto base = std::filesystem::path(blob.uri).filename();
         if (base.empty()) base = std::filesystem::path(blob.uri).parent_path().filename();
-        if (base.empty()) base = name;
+        // "s3://b/.." must not make the target the inputs folder itself.
+        if (base.empty() || base == "." || base == "..") base = name;
         const auto target = call.setup_.params->working_directory() / "inputs" / name / base;
         try {
           std::filesystem::create_directories(target.parent_path());
           call.setup_.file_access->get(blob.uri, target, folder);
+        } catch (const UnsafeObjectKeyError& e) {
+          throw FlyteErrorException(
+              "SYSTEM",
+              fmt::format("cannot download input '{}' from {}: {}", name, blob.uri, e.what()),
+              FLYTE_ERROR_NON_RECOVERABLE);
         } catch (const std::exception& e) {
           throw FlyteErrorException(
               "SYSTEM:DownloadDataError",

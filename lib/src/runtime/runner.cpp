@@ -18,6 +18,7 @@
 #include "flyte/context/injected_secrets.hpp"
 #include "flyte/context/logging.hpp"
 #include "flyte/io/atomic_write.hpp"
+#include "flyte/io/storage_deadline.hpp"
 #include "flyte/io/uri.hpp"
 #include "flyte/runtime/child_outcome_failure.hpp"
 #include "flyte/runtime/command_line.hpp"
@@ -39,6 +40,7 @@ namespace fs = std::filesystem;
 // Settings the config file and env provide (flag > env > file > default).
 const ConfigKey kSandboxDir{"local.sandbox_dir", {}};
 const ConfigKey kKeepSandbox{"local.keep_sandbox", {}};
+const ConfigKey kPublishTimeout{"storage.connection.publish-timeout", {}};
 const ConfigKey kSecretsEnvPrefix{"secrets.env_prefix", {}};
 const ConfigKey kSecretsDefaultDir{"secrets.default_dir", {}};
 const ConfigKey kSecretsFilePrefix{"secrets.file_prefix", {}};
@@ -100,6 +102,13 @@ ExecutionPlan resolve_plan(const RunOptions& options, const EnvLookup& env) {
   plan.stats = StatsConfig::from_env(env, stats_base);
   plan.offload = OffloadThresholds::from_env(env);
   plan.error_file_name = error_file_name(env);
+  const auto publish_timeout = config.get_int(kPublishTimeout, plan.publish_timeout.count());
+  if (publish_timeout <= 0) {
+    throw ConfigError(
+        fmt::format("storage.connection.publish-timeout ({}) must be a positive number of seconds",
+                    publish_timeout));
+  }
+  plan.publish_timeout = std::chrono::seconds(publish_timeout);
 
   const fs::path sandbox =
       config.get_or(kSandboxDir, (fs::temp_directory_path() / "flyte-execute").string());
@@ -124,6 +133,10 @@ ExecutionPlan resolve_plan(const RunOptions& options, const EnvLookup& env) {
 // outputs/error document last, so a reader that sees outputs.pb sees all it
 // points to.
 void publish(const ExecutionPlan& plan, const std::string& document) {
+  // A stalled store must not hold the run (and the pod) for minutes of
+  // retries: past the deadline publishing fails, and the error document
+  // gets a deadline of its own.
+  const StorageDeadline deadline(plan.publish_timeout);
   const auto staged = plan.staging_dir();
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(staged)) {
@@ -345,6 +358,7 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
         fmt::format("could not write the task's results to {}: {}", plan.output_prefix, e.what()));
     try {
       stage_failure(plan, upload);
+      const StorageDeadline deadline(plan.publish_timeout);
       plan.file_access->put(staged / plan.error_file_name,
                             join_uri(plan.output_prefix, {plan.error_file_name}));
     } catch (const std::exception& again) {

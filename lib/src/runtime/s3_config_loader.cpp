@@ -63,6 +63,20 @@ S3Config load_s3_config(const Config& config, const EnvLookup& env) {
         "storage.connection.multipart-threshold and multipart-part-size must be positive byte "
         "counts and max-retries 0 or more");
   }
+  // botocore's names (connect_timeout, read_timeout), in flytekit's
+  // dashed key style; seconds.
+  const auto connect_timeout =
+      config.get_int({"storage.connection.connect-timeout", {}}, s3.connect_timeout_seconds);
+  const auto read_timeout =
+      config.get_int({"storage.connection.read-timeout", {}}, s3.stall_timeout_seconds);
+  if (connect_timeout <= 0 || read_timeout <= 0) {
+    throw ConfigError(fmt::format(
+        "storage.connection.connect-timeout ({}) and read-timeout ({}) must be positive numbers "
+        "of seconds (FLYTE_STORAGE_CONNECTION_CONNECT_TIMEOUT / _READ_TIMEOUT)",
+        connect_timeout, read_timeout));
+  }
+  s3.connect_timeout_seconds = static_cast<long>(connect_timeout);
+  s3.stall_timeout_seconds = static_cast<long>(read_timeout);
   s3.multipart_threshold = static_cast<std::uint64_t>(threshold);
   s3.multipart_part_size = static_cast<std::uint64_t>(part_size);
   register_sensitive_value(s3.secret_key);

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +23,7 @@
 #include "flyte/context/stats.hpp"
 #include "flyte/context/sync_checkpoint.hpp"
 #include "flyte/io/atomic_write.hpp"
+#include "flyte/io/io_error.hpp"
 #include "flyte/io/uri.hpp"
 #include "flyte/model/literal_wire.hpp"
 #include "flyte/model/value_json.hpp"
@@ -140,7 +142,16 @@ ValueMap local_inputs(const ExecutionPlan& plan, const TaskInterface& interface)
 ValueMap container_inputs(const ExecutionPlan& plan, const TaskInterface& interface) {
   std::string bytes;
   try {
-    bytes = plan.file_access->read_bytes(*plan.options.inputs);
+    // No LiteralMap over protobuf's 2 GiB limit can be parsed; a fifo or
+    // /dev/zero is refused by the storage before a byte is read.
+    bytes = plan.file_access->read_bytes(*plan.options.inputs, kMaxOffloadedLiteralBytes);
+  } catch (const IoError& e) {
+    // A store that failed is worth a retry; a path that is no file (or too
+    // large) stays so.
+    const bool refused =
+        e.error_code() == EISDIR || e.error_code() == EINVAL || e.error_code() == EFBIG;
+    throw Failed{TaskFailure::system(
+        fmt::format("cannot read inputs from {}: {}", *plan.options.inputs, e.what()), !refused)};
   } catch (const std::exception& e) {
     throw Failed{TaskFailure::system(
         fmt::format("cannot read inputs from {}: {}", *plan.options.inputs, e.what()))};
@@ -163,7 +174,7 @@ ValueMap container_inputs(const ExecutionPlan& plan, const TaskInterface& interf
     flyteidl::core::Literal literal;
     std::string bytes;
     try {
-      bytes = plan.file_access->read_bytes(uri);
+      bytes = plan.file_access->read_bytes(uri, kMaxOffloadedLiteralBytes);
     } catch (const std::exception&) {
       fetch_failed = true;
       throw;

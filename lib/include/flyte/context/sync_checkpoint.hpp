@@ -15,8 +15,16 @@
 /// whole checkpoint at once via FileAccessProvider::replace_directory: for
 /// local and file:// destinations the new folder is staged next to the
 /// destination and switched in with one rename, and restore copies a
-/// consistent snapshot (see local_storage.hpp). Object stores give per-object
-/// atomicity only; their backends document what a folder replace means.
+/// consistent snapshot (see local_storage.hpp). On object stores (any remote
+/// scheme) save(folder) uploads a generation under
+/// `<dest>/.flyte-gen-<32 hex>/`, then writes the small object
+/// `<dest>/.flyte-generation` naming it (last: one PUT, atomic for readers),
+/// then deletes older generations and plain files; restore follows that
+/// object, and without it restores the plain folder (written by flytekit, an
+/// older flyte-execute or write()), skipping generation leftovers. After a
+/// folder save, single-file saves go into its generation. A pod
+/// killed mid-save leaves the previous checkpoint restorable. A pointer that
+/// names anything but a generation is refused (UnsafeObjectKeyError).
 ///
 /// Differences from flytekit, deliberate:
 /// - save(folder) replaces the checkpoint (flytekit merges into the prefix, so
@@ -49,6 +57,8 @@ class SyncCheckpoint : public Checkpoint {
   /// Propeller's unrendered templates (CONTRACT §1).
   static constexpr std::string_view PREV_CHECKPOINT_TEMPLATE = "{{.prevCheckpointPrefix}}";
   static constexpr std::string_view CHECKPOINT_OUTPUT_TEMPLATE = "{{.checkpointOutputPrefix}}";
+  /// The object naming the current generation of a remote folder checkpoint.
+  static constexpr std::string_view GENERATION_POINTER = ".flyte-generation";
 
   /// `checkpoint_dest`: where saves go; must be set (normalize it with
   /// normalize_checkpoint_dest first). `prev_checkpoint_src`: the previous
@@ -88,12 +98,19 @@ class SyncCheckpoint : public Checkpoint {
   }
 
  private:
+  void restore_remote(const std::string& prev, const std::filesystem::path& target);
+  void save_remote_folder(const std::filesystem::path& path);
+  /// Deletes every generation but `keep_generation`, and the plain objects.
+  void remove_stale(const std::string& keep_generation);
+  std::string file_destination(std::string_view name) const;
   std::filesystem::path working_dir();
 
   std::shared_ptr<FileAccessProvider> file_access_;
   std::string checkpoint_dest_;
   std::optional<std::string> prev_checkpoint_src_;
   std::optional<std::filesystem::path> working_dir_;
+  /// The remote generation this object's last folder save published.
+  std::optional<std::string> current_generation_;
   std::optional<std::filesystem::path> prev_download_path_;
   std::mutex mutex_;
 };

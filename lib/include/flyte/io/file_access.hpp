@@ -60,6 +60,9 @@ class FileAccessProvider {
   /// Objects under the folder `uri_prefix`, relative, sorted.
   std::vector<std::string> list(const std::string& uri_prefix) const;
   std::string read_bytes(const std::string& uri) const;
+  /// read_bytes, refusing an object larger than `max_bytes` (IoError)
+  /// without reading more than that.
+  std::string read_bytes(const std::string& uri, std::uint64_t max_bytes) const;
   /// Creates or atomically replaces the object `uri`.
   void write_bytes(const std::string& uri, std::string_view bytes) const;
   /// Deletes an object or folder; true if anything was there.

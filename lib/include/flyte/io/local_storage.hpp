@@ -44,7 +44,10 @@ class LocalStorage : public StorageBackend {
   /// Empty when `uri_prefix` is missing or is a file (it is then an object,
   /// not a folder), like an object store's listing.
   std::vector<std::string> list(const std::string& uri_prefix) override;
+  /// Refuses what is not a regular file (a fifo, /dev/zero: a read that
+  /// blocks or never ends) before reading a byte.
   std::string read_bytes(const std::string& uri) override;
+  std::string read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes) override;
   void write_bytes(const std::string& uri, std::string_view bytes) override;
   /// Also deletes the hidden generation folder a published folder points to.
   bool remove(const std::string& uri) override;

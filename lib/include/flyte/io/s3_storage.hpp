@@ -101,6 +101,8 @@ class S3Storage : public StorageBackend {
   /// ListObjectsV2, following continuation tokens until the listing is complete.
   std::vector<std::string> list(const std::string& uri_prefix) override;
   std::string read_bytes(const std::string& uri) override;
+  /// Stops the transfer as soon as more than `max_bytes` arrived.
+  std::string read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes) override;
   void write_bytes(const std::string& uri, std::string_view bytes) override;
   /// Deletes the object `uri` and every object under the folder `uri`.
   /// Refuses (IoError) a URI naming a whole bucket.

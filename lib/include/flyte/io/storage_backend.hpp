@@ -12,7 +12,9 @@
 ///
 /// Implementations must be safe to call from several threads at once.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,23 @@
 #include "flyte/io/io_error.hpp"
 
 namespace flyte {
+
+/// A listed object name that cannot be stored under the local folder of a
+/// folder download: `..` or `.` segments, a leading `/`, empty segments
+/// (`a//b`), a NUL or a segment longer than a file name may be. Such a key is
+/// refused, never joined onto the folder, so a hostile or corrupted listing
+/// cannot write outside it. The message names the key and the prefix.
+class UnsafeObjectKeyError : public IoError {
+ public:
+  using IoError::IoError;
+};
+
+/// Where the listed name `name` (relative to the folder `uri_prefix`) goes
+/// under `local_dir`, after refusing unsafe names with UnsafeObjectKeyError.
+/// A name ending in '/' is a folder marker (what S3 consoles create for
+/// "folders"): it holds no file, and std::nullopt says to skip it.
+std::optional<std::filesystem::path> local_path_for_listed_name(
+    const std::filesystem::path& local_dir, std::string_view name, std::string_view uri_prefix);
 
 class StorageBackend {
  public:
@@ -47,6 +66,10 @@ class StorageBackend {
   /// The whole content of a (small) object.
   virtual std::string read_bytes(const std::string& uri) = 0;
 
+  /// read_bytes, refusing (IoError) an object over `max_bytes` without
+  /// holding more than that. The default reads it all, then checks.
+  virtual std::string read_bytes_at_most(const std::string& uri, std::uint64_t max_bytes);
+
   /// Creates or replaces a (small) object, atomically for readers.
   virtual void write_bytes(const std::string& uri, std::string_view bytes) = 0;
 
@@ -57,6 +80,8 @@ class StorageBackend {
   /// Downloads every object under the folder `uri_prefix` into `local_dir`,
   /// keeping relative paths (created if missing; files already there are
   /// overwritten, others left alone). The default lists then calls get_file.
+  /// Every listed name goes through local_path_for_listed_name first: one
+  /// unsafe name fails the whole download before anything is written.
   virtual void get_directory(const std::string& uri_prefix, const std::filesystem::path& local_dir);
 
   /// Uploads every regular file under `local_dir` (recursively, following

@@ -24,6 +24,7 @@
 /// Every failure is a ModelError naming the input or output and the path
 /// inside it (`xs[3]`, `m["k"]`), the expected type and what was found.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -46,6 +47,12 @@ using ValueMap = std::map<std::string, Value>;
 /// Reads the literal an offloaded literal points at (the runtime plugs in
 /// file access; the model layer does no I/O).
 using LiteralFetcher = std::function<flyteidl::core::Literal(const std::string& uri)>;
+
+/// The largest offloaded literal decoded: protobuf parses no message over
+/// 2 GiB - 1. A literal declaring more (offloaded_metadata.size_bytes) is
+/// refused before it is fetched, and fetchers read no more than this; one
+/// that turns out larger than it declared is refused after the fetch.
+inline constexpr std::uint64_t kMaxOffloadedLiteralBytes = 0x7fffffffull;
 
 /// True when the literal holds only a reference (`offloaded_metadata`) to the
 /// real literal stored elsewhere.

@@ -12,6 +12,7 @@
 /// and a key may list extra env names for flytekit compatibility (e.g. its
 /// statsd entries live under `secrets`, so `FLYTE_SECRETS_HOST` is honoured).
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -45,8 +46,14 @@ struct ConfigKey {
 
 class Config {
  public:
+  /// Config files larger than this are refused: a real one is a few KiB, and
+  /// reading a wrong multi-GiB file (or parsing it) would stall the pod.
+  static constexpr std::uint64_t kMaxFileBytes = 16ull << 20;
+
   /// Resolves which file applies and parses it. A file named explicitly (flag
-  /// or FLYTECTL_CONFIG) must exist; the home default is optional.
+  /// or FLYTECTL_CONFIG) must exist; the home default may be absent. Whatever
+  /// the source, a folder, a non-regular file (fifo, device) or a file over
+  /// kMaxFileBytes is a ConfigError, never a silent fallback to defaults.
   static Config load(const std::optional<std::filesystem::path>& explicit_file,
                      const EnvLookup& env);
 

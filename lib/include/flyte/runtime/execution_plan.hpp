@@ -43,6 +43,9 @@ struct ExecutionPlan {
   std::string output_prefix;          ///< where outputs.pb / error.pb / deck.html go
   std::string raw_output_prefix;
   std::string error_file_name;  ///< error.pb or error-<hex>.pb
+  /// Bound on publishing the results to the output prefix, all retries
+  /// included (storage.connection.publish-timeout, seconds; flyte/io/storage_deadline.hpp).
+  std::chrono::seconds publish_timeout{60};
 
   /// Results are staged here by the task process and published by the parent.
   std::filesystem::path staging_dir() const { return engine_dir / "staged"; }

@@ -22,6 +22,8 @@
 /// FLYTE_STORAGE_CONNECTION_MAX_RETRIES | storage.connection.max-retries | — | 4 | | multipart |
 /// FLYTE_STORAGE_CONNECTION_MULTIPART_THRESHOLD / _PART_SIZE (bytes) |
 /// storage.connection.multipart-threshold / multipart-part-size | — | 64 MiB / 16 MiB |
+/// | deadlines | FLYTE_STORAGE_CONNECTION_CONNECT_TIMEOUT / _READ_TIMEOUT (seconds) |
+/// storage.connection.connect-timeout / read-timeout (botocore's names) | — | 10 / 60 |
 ///
 /// The standard AWS variables come last, as in flytekit (its FLYTE_AWS_*
 /// settings are handed to the S3 client, which falls back to boto's own
