@@ -1,20 +1,25 @@
-// The fault matrix: each TEST_CASE is a real run of flyte-execute with a
-// misbehaving task or bad input, judged only by what Flyte's engine and a
-// user can observe: the files at the output prefix, the exit code, and what
-// was printed. Every row also checks the invariants that hold whatever the
-// task does:
+// The fault matrix: each row of kRows is a real run of flyte-execute with a
+// misbehaving task, bad input or a hostile environment, judged only by what
+// Flyte's engine and a user can observe: the files at the output prefix, the
+// exit code, and what was printed. A row says how to run (task, inputs,
+// flags, how to drive the running binary) and what must come out (which
+// document, its code, kind, origin and a part of its message, the exit code);
+// every row also checks the invariants that hold whatever the task does:
 //   - exactly one of outputs.pb / error.pb at the output prefix (or nothing
 //     at all when the prefix itself cannot be written), never a staging or
 //     temp file;
 //   - a secret planted in the environment appears in no file written under
-//     the output, raw output or checkpoint prefix and in no printed line.
+//     the output, raw output or checkpoint prefix and in no printed byte;
+//   - the run ends within the row's time bound.
 #include <google/protobuf/text_format.h>
 #include <signal.h>
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -49,11 +54,16 @@ struct FaultRun {
   std::map<std::string, std::string> env{{"_FSEC_PLANTED_VALUE", kPlanted},
                                          {"FLYTE_SECRETS_DEFAULT_DIR", (dir / "secrets").string()}};
 
-  explicit FaultRun(const std::string& inputs_text = "") {
+  FaultRun() {
+    set_inputs("");
+    fs::create_directories(outputs);
+  }
+
+  // Writes inputs.pb from protobuf text format.
+  void set_inputs(const std::string& inputs_text) {
     flyteidl::core::LiteralMap map;
     REQUIRE(google::protobuf::TextFormat::ParseFromString(inputs_text, &map));
     write_text(inputs, map.SerializeAsString());
-    fs::create_directories(outputs);
   }
 
   std::vector<std::string> args(const std::string& task) const {
@@ -66,12 +76,6 @@ struct FaultRun {
                                                           .checkpoint = checkpoint.string()});
     all.insert(all.end(), rest.begin(), rest.end());
     return all;
-  }
-
-  RunResult run(const std::string& task, const SpawnOptions& options = {}) const {
-    auto result = run_flyte(args(task), env, options);
-    check_invariants(result);
-    return result;
   }
 
   // Every file under `root`, recursively (none when it does not exist).
@@ -124,12 +128,17 @@ struct FaultRun {
 };
 
 struct Expected {
-  std::string code;
-  ContainerError::Kind kind;
-  ExecutionError::ErrorKind origin;
-  int exit_code;
-  std::string message_part;
+  std::string code{};
+  ContainerError::Kind kind = ContainerError::NON_RECOVERABLE;
+  ExecutionError::ErrorKind origin = ExecutionError::UNKNOWN;
+  int exit_code = 0;
+  std::string message_part{};
 };
+
+enum class Document { OUTPUTS, ERROR, NONE };
+
+// Any non-zero exit code (a row that expects no document at all).
+constexpr int kNonZero = -1;
 
 void check_error(const FaultRun& run, const RunResult& result, const Expected& expected) {
   INFO("stderr:\n" << result.err);
@@ -164,239 +173,300 @@ pid_t child_of(pid_t parent) {
   return 0;
 }
 
+// How a row runs the binary once the run is prepared; empty: to completion.
+using Drive = std::function<RunResult(FaultRun&, const std::string& task)>;
+
+// Waits for `marker` in the output, sends `signal` to flyte-execute `times`
+// times, then waits for the end.
+Drive signal_after(std::string marker, int signal, int times = 1) {
+  return [=](FaultRun& run, const std::string& task) {
+    auto binary = spawn_flyte(run.args(task), run.env);
+    REQUIRE(binary->wait_for_output(marker));
+    for (int i = 0; i < times; ++i) binary->send(signal);
+    return binary->wait();
+  };
+}
+
+// Waits for `marker`, then SIGKILLs the task process from outside.
+Drive kill_task_after(std::string marker) {
+  return [=](FaultRun& run, const std::string& task) {
+    auto binary = spawn_flyte(run.args(task), run.env);
+    REQUIRE(binary->wait_for_output(marker));
+    const pid_t child = child_of(binary->pid());
+    REQUIRE(child > 0);
+    ::kill(child, SIGKILL);
+    return binary->wait();
+  };
+}
+
+// Runs under resource limits.
+Drive limited(SpawnOptions options) {
+  return [=](FaultRun& run, const std::string& task) {
+    return run_flyte(run.args(task), run.env, options);
+  };
+}
+
+// Prepares the standard add inputs.
+void add_inputs(FaultRun& run) {
+  run.set_inputs(kAddInputs);
+}
+
+// One scenario of the matrix.
+struct Row {
+  const char* name = "";
+  std::string task{};
+  std::function<void(FaultRun&)> prepare{};  ///< inputs, flags, files, env; may be empty
+  Drive drive{};                             ///< empty: run to completion
+  Document document = Document::ERROR;
+  Expected expected{};  ///< ERROR rows: the document; NONE rows: exit_code only
+  std::function<void(const FaultRun&, const RunResult&)> also{};  ///< further checks
+  std::chrono::seconds bound{30};                                 ///< the run's time limit
+};
+
+void run_row(const Row& row) {
+  FaultRun run;
+  if (row.prepare) row.prepare(run);
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult result =
+      row.drive ? row.drive(run, row.task) : run_flyte(run.args(row.task), run.env);
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO("stdout:\n" << result.out << "\nstderr:\n" << result.err);
+  CHECK(took < row.bound);
+  run.check_invariants(result, row.document != Document::NONE);
+  switch (row.document) {
+    case Document::OUTPUTS:
+      CHECK(result.exit_code == 0);
+      CHECK(fs::exists(run.outputs / "outputs.pb"));
+      break;
+    case Document::ERROR:
+      check_error(run, result, row.expected);
+      break;
+    case Document::NONE:
+      if (row.expected.exit_code == kNonZero) {
+        CHECK(result.exit_code != 0);
+      } else {
+        CHECK(result.exit_code == row.expected.exit_code);
+      }
+      break;
+  }
+  if (row.also) row.also(run, result);
+}
+
+const std::vector<Row>& rows() {
+  static const std::vector<Row> table{
+      // --- what the task does to itself ---
+      {.name = "a successful run leaves only outputs.pb",
+       .task = "add",
+       .prepare = add_inputs,
+       .document = Document::OUTPUTS},
+      {.name = "a truncated inputs.pb is a NON_RECOVERABLE SYSTEM error",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             flyteidl::core::LiteralMap map;
+             REQUIRE(google::protobuf::TextFormat::ParseFromString(kAddInputs, &map));
+             const std::string bytes = map.SerializeAsString();
+             write_text(run.inputs, bytes.substr(0, bytes.size() - 3));
+           },
+       .expected = {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "truncated"}},
+      {.name = "a garbage inputs.pb is a NON_RECOVERABLE SYSTEM error",
+       .task = "add",
+       .prepare = [](FaultRun& run) { write_text(run.inputs, "\xff\xff\xff not a protobuf"); },
+       .expected = {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "not a valid flyteidl.core.LiteralMap"}},
+      {.name = "an input of the wrong type names the input and the type",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             run.set_inputs(
+                 R"(literals { key: "a" value { scalar { primitive { string_value: "x" } } } }
+                    literals { key: "b" value { scalar { primitive { integer: 2 } } } })");
+           },
+       .expected = {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "integer"},
+       .also = [](const FaultRun& run,
+                  const RunResult&) { CHECK_THAT(run.error().message(), Catch::Contains("'a'")); }},
+      {.name = "a missing input names the input",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             run.set_inputs(
+                 R"(literals { key: "a" value { scalar { primitive { integer: 1 } } } })");
+           },
+       .expected = {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "'b'"}},
+      {.name = "a missing library is a USER load error",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             add_inputs(run);
+             run.library = (run.dir / "missing.so").string();
+           },
+       .expected = {"USER:TaskLoadError", NON_RECOVERABLE, USER, 0, "missing.so"}},
+      {.name = "a missing symbol is a USER load error naming the tasks there are",
+       .task = "no_such_task",
+       .prepare = add_inputs,
+       .expected = {"USER:TaskLoadError", NON_RECOVERABLE, USER, 0, "no_such_task"},
+       .also = [](const FaultRun& run,
+                  const RunResult&) { CHECK_THAT(run.error().message(), Catch::Contains("add")); }},
+      {.name = "an ABI mismatch is a USER load error naming both versions",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             add_inputs(run);
+             run.library = example_lib("example_bad_abi");
+           },
+       .expected = {"USER:TaskLoadError", NON_RECOVERABLE, USER, 0, "2.0"},
+       .also = [](const FaultRun& run,
+                  const RunResult&) { CHECK_THAT(run.error().message(), Catch::Contains("1.0")); }},
+      {.name = "a thrown exception is a NON_RECOVERABLE USER error",
+       .task = "fail_runtime",
+       .expected = {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "something broke"}},
+      {.name = "a thrown RecoverableError is a RECOVERABLE USER error",
+       .task = "fail_recoverable",
+       .expected = {"USER:Recoverable", RECOVERABLE, USER, 0, "the service is busy"}},
+      {.name = "a segfault is reported with the signal's name",
+       .task = "crash_segfault",
+       .expected = {"USER:SIGSEGV", NON_RECOVERABLE, USER, 0, "SIGSEGV"}},
+      {.name = "an abort is reported with the signal's name",
+       .task = "crash_abort",
+       .expected = {"USER:SIGABRT", NON_RECOVERABLE, USER, 0, "SIGABRT"}},
+      {.name = "exit(3) is reported with its exit code",
+       .task = "exit_three",
+       .expected = {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "exited with code 3"}},
+      {.name = "_exit(0) without outputs is an error, not a success",
+       .task = "exit_zero_no_outputs",
+       .expected = {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "without writing its outputs"}},
+      {.name = "a task killed by SIGKILL is a RECOVERABLE OOM-kill",
+       .task = "kill_self",
+       .expected = {"USER:OOMKilled", RECOVERABLE, USER, 0, "SIGKILL"}},
+      {.name = "a SIGKILL sent to the task process from outside is a RECOVERABLE OOM-kill",
+       .task = "ignore_sigterm",
+       .drive = kill_task_after("ignore_sigterm: ignoring SIGTERM"),
+       .expected = {"USER:OOMKilled", RECOVERABLE, USER, 0, "OOM killer"}},
+      {.name = "--timeout stops a task that never returns",
+       .task = "sleep_forever",
+       .prepare =
+           [](FaultRun& run) {
+             run.flags = {"--timeout", "1s", "--grace-period", "1s"};
+           },
+       .expected = {"USER:Timeout", NON_RECOVERABLE, USER, 0, "timeout"}},
+      {.name = "--in-process still turns a thrown exception into error.pb",
+       .task = "fail_runtime",
+       .prepare = [](FaultRun& run) { run.flags = {"--in-process"}; },
+       .expected = {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "something broke"}},
+
+      // --- signals from the node ---
+      {.name = "SIGTERM lets the task checkpoint in the grace period, then fails RECOVERABLE",
+       .task = "checkpoint_on_sigterm",
+       .prepare =
+           [](FaultRun& run) {
+             run.flags = {"--grace-period", "120s"};
+           },
+       .drive = signal_after("checkpoint_on_sigterm: waiting for SIGTERM", SIGTERM),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGTERM, "SIGTERM"},
+       .also =
+           [](const FaultRun& run, const RunResult&) {
+             bool saved = false;
+             for (const auto& file : FaultRun::files_under(run.checkpoint)) {
+               saved = saved || read_text(file) == "terminated";
+             }
+             CHECK(saved);
+             CHECK_THAT(run.error().message(), !Catch::Contains("grace period"));
+           }},
+      {.name = "a task that ignores SIGTERM is killed after the grace period",
+       .task = "ignore_sigterm",
+       .prepare =
+           [](FaultRun& run) {
+             run.flags = {"--grace-period", "1s"};
+           },
+       .drive = signal_after("ignore_sigterm: ignoring SIGTERM", SIGTERM),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGTERM, "grace period"}},
+      {.name = "SIGINT is forwarded like SIGTERM",
+       .task = "ignore_sigterm",
+       .prepare =
+           [](FaultRun& run) {
+             run.flags = {"--grace-period", "1s"};
+           },
+       .drive = signal_after("ignore_sigterm: ignoring SIGTERM", SIGINT),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGINT, "SIGINT"}},
+
+      // --- the disk and the output prefix ---
+      {.name = "an output prefix that cannot be written fails non-zero with a clear message",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             add_inputs(run);
+             write_text(run.dir / "a-file", "not a folder");
+             run.outputs = run.dir / "a-file" / "out";
+           },
+       .document = Document::NONE,
+       .expected = {.exit_code = kNonZero},
+       .also =
+           [](const FaultRun& run, const RunResult& result) {
+             CHECK_THAT(result.err, Catch::Contains("could not write the error document either"));
+             CHECK_THAT(result.err, Catch::Contains(run.outputs.string()));
+             CHECK(fs::is_regular_file(run.dir / "a-file"));
+           }},
+      {// The outputs (about 300 KB) do not fit under a 128 KB file size limit;
+       // the small error document does.
+       .name = "a full disk while writing outputs becomes an error.pb naming the cause",
+       .task = "greet",
+       .prepare =
+           [](FaultRun& run) {
+             flyteidl::core::LiteralMap inputs;
+             (*inputs.mutable_literals())["name"]
+                 .mutable_scalar()
+                 ->mutable_primitive()
+                 ->set_string_value(std::string(300 * 1024, 'x'));
+             write_text(run.inputs, inputs.SerializeAsString());
+           },
+       .drive = limited({.file_size_limit = 128 * 1024}),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "File too large"},
+       .also =
+           [](const FaultRun& run, const RunResult&) {
+             CHECK_THAT(run.error().message(),
+                        Catch::Contains("outputs.pb") && Catch::Contains("file size limit"));
+           }},
+      {.name = "when not even error.pb fits on the disk the exit code is non-zero",
+       .task = "fail_runtime",
+       .drive = limited({.file_size_limit = 0}),
+       .document = Document::NONE,
+       .expected = {.exit_code = kNonZero},
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(result.err, Catch::Contains("File too large"));
+             CHECK_THAT(result.err, Catch::Contains("error document"));
+             // The task process says why it ended before the host reports it.
+             CHECK_THAT(result.err, Catch::Contains("the task process failed"));
+           }},
+
+      // --- secrets ---
+      {.name = "a secret name with ../ is refused without reading the file it points at",
+       .task = "secret_traversal",
+       .prepare = [](FaultRun& run) { write_text(run.dir / "etc" / "passwd", kPlanted); },
+       .expected = {"USER:ValueError", NON_RECOVERABLE, USER, 0, "../etc"}},
+      {.name = "a secret the task prints, logs and throws appears in no output or log",
+       .task = "leak_secret",
+       .expected = {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "[redacted]"},
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(result.out, Catch::Contains("stdout: [redacted]"));
+             CHECK_THAT(result.err, Catch::Contains("stderr: [redacted]"));
+           }},
+      {// The task's last output lines go into error.pb; the host redacts them too.
+       .name = "a secret the task leaks before it crashes is masked in error.pb",
+       .task = "leak_secret_and_abort",
+       .expected = {"USER:SIGABRT", NON_RECOVERABLE, USER, 0, "about to abort holding [redacted]"}},
+  };
+  return table;
+}
+
 }  // namespace
 
-TEST_CASE("faults: a successful run leaves only outputs.pb") {
-  FaultRun run(kAddInputs);
-  auto result = run.run("add");
-  CHECK(result.exit_code == 0);
-  CHECK(fs::exists(run.outputs / "outputs.pb"));
-}
-
-TEST_CASE("faults: a truncated inputs.pb is a NON_RECOVERABLE SYSTEM error") {
-  FaultRun run;
-  flyteidl::core::LiteralMap map;
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(kAddInputs, &map));
-  const std::string bytes = map.SerializeAsString();
-  write_text(run.inputs, bytes.substr(0, bytes.size() - 3));
-  auto result = run.run("add");
-  check_error(run, result, {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "truncated"});
-}
-
-TEST_CASE("faults: a garbage inputs.pb is a NON_RECOVERABLE SYSTEM error") {
-  FaultRun run;
-  write_text(run.inputs, "\xff\xff\xff not a protobuf");
-  auto result = run.run("add");
-  check_error(run, result,
-              {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "not a valid flyteidl.core.LiteralMap"});
-}
-
-TEST_CASE("faults: an input of the wrong type names the input and the type") {
-  FaultRun run(R"(literals { key: "a" value { scalar { primitive { string_value: "x" } } } }
-                  literals { key: "b" value { scalar { primitive { integer: 2 } } } })");
-  auto result = run.run("add");
-  check_error(run, result, {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "integer"});
-  CHECK_THAT(run.error().message(), Catch::Contains("'a'"));
-}
-
-TEST_CASE("faults: a missing input names the input") {
-  FaultRun run(R"(literals { key: "a" value { scalar { primitive { integer: 1 } } } })");
-  auto result = run.run("add");
-  check_error(run, result, {"SYSTEM", NON_RECOVERABLE, SYSTEM, 0, "'b'"});
-}
-
-TEST_CASE("faults: a missing library is a USER load error") {
-  FaultRun run(kAddInputs);
-  run.library = (run.dir / "missing.so").string();
-  auto result = run.run("add");
-  check_error(run, result, {"USER:TaskLoadError", NON_RECOVERABLE, USER, 0, "missing.so"});
-}
-
-TEST_CASE("faults: a missing symbol is a USER load error naming the tasks there are") {
-  FaultRun run(kAddInputs);
-  auto result = run.run("no_such_task");
-  check_error(run, result, {"USER:TaskLoadError", NON_RECOVERABLE, USER, 0, "no_such_task"});
-  CHECK_THAT(run.error().message(), Catch::Contains("add"));
-}
-
-TEST_CASE("faults: an ABI mismatch is a USER load error naming both versions") {
-  FaultRun run(kAddInputs);
-  run.library = example_lib("example_bad_abi");
-  auto result = run.run("add");
-  check_error(run, result, {"USER:TaskLoadError", NON_RECOVERABLE, USER, 0, "2.0"});
-  CHECK_THAT(run.error().message(), Catch::Contains("1.0"));
-}
-
-TEST_CASE("faults: a thrown exception is a NON_RECOVERABLE USER error") {
-  FaultRun run;
-  auto result = run.run("fail_runtime");
-  check_error(run, result, {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "something broke"});
-}
-
-TEST_CASE("faults: a thrown RecoverableError is a RECOVERABLE USER error") {
-  FaultRun run;
-  auto result = run.run("fail_recoverable");
-  check_error(run, result, {"USER:Recoverable", RECOVERABLE, USER, 0, "the service is busy"});
-}
-
-TEST_CASE("faults: a segfault is reported with the signal's name") {
-  FaultRun run;
-  auto result = run.run("crash_segfault");
-  check_error(run, result, {"USER:SIGSEGV", NON_RECOVERABLE, USER, 0, "SIGSEGV"});
-}
-
-TEST_CASE("faults: an abort is reported with the signal's name") {
-  FaultRun run;
-  auto result = run.run("crash_abort");
-  check_error(run, result, {"USER:SIGABRT", NON_RECOVERABLE, USER, 0, "SIGABRT"});
-}
-
-TEST_CASE("faults: exit(3) is reported with its exit code") {
-  FaultRun run;
-  auto result = run.run("exit_three");
-  check_error(run, result, {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "exited with code 3"});
-}
-
-TEST_CASE("faults: _exit(0) without outputs is an error, not a success") {
-  FaultRun run;
-  auto result = run.run("exit_zero_no_outputs");
-  check_error(run, result,
-              {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "without writing its outputs"});
-}
-
-TEST_CASE("faults: a task killed by SIGKILL is a RECOVERABLE OOM-kill") {
-  FaultRun run;
-  auto result = run.run("kill_self");
-  check_error(run, result, {"USER:OOMKilled", RECOVERABLE, USER, 0, "SIGKILL"});
-}
-
-TEST_CASE("faults: a SIGKILL sent to the task process from outside is a RECOVERABLE OOM-kill") {
-  FaultRun run;
-  auto binary = spawn_flyte(run.args("ignore_sigterm"), run.env);
-  REQUIRE(binary->wait_for_output("ignore_sigterm: ignoring SIGTERM"));
-  const pid_t task = child_of(binary->pid());
-  REQUIRE(task > 0);
-  ::kill(task, SIGKILL);
-  auto result = binary->wait();
-  run.check_invariants(result);
-  check_error(run, result, {"USER:OOMKilled", RECOVERABLE, USER, 0, "OOM killer"});
-}
-
-TEST_CASE("faults: SIGTERM lets the task checkpoint in the grace period, then fails RECOVERABLE") {
-  FaultRun run;
-  run.flags = {"--grace-period", "120s"};
-  auto binary = spawn_flyte(run.args("checkpoint_on_sigterm"), run.env);
-  REQUIRE(binary->wait_for_output("checkpoint_on_sigterm: waiting for SIGTERM"));
-  binary->send(SIGTERM);
-  auto result = binary->wait();
-  run.check_invariants(result);
-  check_error(run, result, {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGTERM, "SIGTERM"});
-  bool saved = false;
-  for (const auto& file : FaultRun::files_under(run.checkpoint)) {
-    saved = saved || read_text(file) == "terminated";
+// One run of the test case per row (Catch2 re-enters the case once for each
+// section); `-c "<row name>"` runs one row.
+TEST_CASE("faults: the fault matrix") {
+  for (const auto& row : rows()) {
+    DYNAMIC_SECTION(row.name) {
+      run_row(row);
+    }
   }
-  CHECK(saved);
-  CHECK_THAT(run.error().message(), !Catch::Contains("grace period"));
-}
-
-TEST_CASE("faults: a task that ignores SIGTERM is killed after the grace period") {
-  FaultRun run;
-  run.flags = {"--grace-period", "1s"};
-  auto binary = spawn_flyte(run.args("ignore_sigterm"), run.env);
-  REQUIRE(binary->wait_for_output("ignore_sigterm: ignoring SIGTERM"));
-  binary->send(SIGTERM);
-  auto result = binary->wait();
-  run.check_invariants(result);
-  check_error(run, result, {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGTERM, "grace period"});
-}
-
-TEST_CASE("faults: SIGINT is forwarded like SIGTERM") {
-  FaultRun run;
-  run.flags = {"--grace-period", "1s"};
-  auto binary = spawn_flyte(run.args("ignore_sigterm"), run.env);
-  REQUIRE(binary->wait_for_output("ignore_sigterm: ignoring SIGTERM"));
-  binary->send(SIGINT);
-  auto result = binary->wait();
-  run.check_invariants(result);
-  check_error(run, result, {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGINT, "SIGINT"});
-}
-
-TEST_CASE("faults: --timeout stops a task that never returns") {
-  FaultRun run;
-  run.flags = {"--timeout", "1s", "--grace-period", "1s"};
-  auto result = run.run("sleep_forever");
-  check_error(run, result, {"USER:Timeout", NON_RECOVERABLE, USER, 0, "timeout"});
-}
-
-TEST_CASE("faults: an output prefix that cannot be written fails non-zero with a clear message") {
-  FaultRun run(kAddInputs);
-  write_text(run.dir / "a-file", "not a folder");
-  run.outputs = run.dir / "a-file" / "out";
-  auto result = run.run("add");
-  CHECK(result.exit_code != 0);
-  CHECK_THAT(result.err, Catch::Contains("could not write the error document either"));
-  CHECK_THAT(result.err, Catch::Contains(run.outputs.string()));
-  CHECK(fs::is_regular_file(run.dir / "a-file"));
-}
-
-TEST_CASE("faults: a full disk while writing outputs becomes an error.pb naming the cause") {
-  // The outputs (about 300 KB) do not fit under a 128 KB file size limit; the
-  // small error document does.
-  flyteidl::core::LiteralMap inputs;
-  (*inputs.mutable_literals())["name"].mutable_scalar()->mutable_primitive()->set_string_value(
-      std::string(300 * 1024, 'x'));
-  FaultRun run;
-  write_text(run.inputs, inputs.SerializeAsString());
-  SpawnOptions limited;
-  limited.file_size_limit = 128 * 1024;
-  auto result = run.run("greet", limited);
-  check_error(run, result, {"SYSTEM", RECOVERABLE, SYSTEM, 0, "File too large"});
-  CHECK_THAT(run.error().message(),
-             Catch::Contains("outputs.pb") && Catch::Contains("file size limit"));
-}
-
-TEST_CASE("faults: when not even error.pb fits on the disk the exit code is non-zero") {
-  FaultRun run;
-  SpawnOptions full;
-  full.file_size_limit = 0;
-  auto result = run_flyte(run.args("fail_runtime"), run.env, full);
-  run.check_invariants(result, /*expect_document=*/false);
-  CHECK(result.exit_code != 0);
-  CHECK_THAT(result.err, Catch::Contains("File too large"));
-  CHECK_THAT(result.err, Catch::Contains("error document"));
-  // The task process says why it ended before the host reports it.
-  CHECK_THAT(result.err, Catch::Contains("the task process failed"));
-}
-
-TEST_CASE("faults: a secret name with ../ is refused without reading the file it points at") {
-  FaultRun run;
-  write_text(run.dir / "etc" / "passwd", kPlanted);
-  auto result = run.run("secret_traversal");
-  CHECK(result.exit_code == 0);
-  const auto error = run.error();
-  CHECK(error.origin() == USER);
-  CHECK_THAT(error.message(), Catch::Contains("../etc"));
-}
-
-TEST_CASE("faults: a secret the task prints, logs and throws appears in no output or log") {
-  FaultRun run;
-  auto result = run.run("leak_secret");
-  check_error(run, result, {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "[redacted]"});
-  CHECK_THAT(result.out, Catch::Contains("stdout: [redacted]"));
-  CHECK_THAT(result.err, Catch::Contains("stderr: [redacted]"));
-}
-
-TEST_CASE("faults: a secret the task leaks before it crashes is masked in error.pb") {
-  // The task's last output lines go into error.pb; the host redacts them too.
-  FaultRun run;
-  auto result = run.run("leak_secret_and_abort");
-  check_error(run, result, {"USER:SIGABRT", NON_RECOVERABLE, USER, 0, "about to abort holding"});
-  CHECK_THAT(run.error().message(), Catch::Contains("about to abort holding [redacted]"));
-}
-
-TEST_CASE("faults: --in-process still turns a thrown exception into error.pb") {
-  FaultRun run;
-  run.flags = {"--in-process"};
-  auto result = run.run("fail_runtime");
-  check_error(run, result, {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "something broke"});
 }
