@@ -11,8 +11,14 @@
 //   - a secret planted in the environment appears in no file written under
 //     the output, raw output or checkpoint prefix and in no printed byte;
 //   - the run ends within the row's time bound.
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <google/protobuf/text_format.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -20,8 +26,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "flyteidl/core/errors.pb.h"
@@ -37,9 +45,40 @@ using flyteidl::core::ExecutionError;
 namespace {
 
 const std::string kPlanted = "pl4nted-Secret-Value-6642";
+const std::string kPlantedCustom = "cust0m-Env-Secret-5519";
+const std::string kPlantedPadded = "padd3d-File-Secret-7713";
 const std::string kAddInputs =
     R"(literals { key: "a" value { scalar { primitive { integer: 40 } } } }
        literals { key: "b" value { scalar { primitive { integer: 2 } } } })";
+
+// A UDP socket standing in for statsd: what the task's metrics carried.
+struct FakeStatsd {
+  int fd = -1;
+  int port = 0;
+  FakeStatsd() {
+    fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    socklen_t size = sizeof address;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+    port = ntohs(address.sin_port);
+  }
+  ~FakeStatsd() { ::close(fd); }
+  FakeStatsd(const FakeStatsd&) = delete;
+  FakeStatsd& operator=(const FakeStatsd&) = delete;
+  std::string received() const {
+    std::string all;
+    char buffer[65536];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0) {
+      all.append(buffer, static_cast<std::size_t>(n)).append("\n");
+    }
+    return all;
+  }
+};
 
 // One container run as Flyte's engine starts it, with a secret planted in the
 // environment and secrets files confined to the run's own folder.
@@ -51,6 +90,11 @@ struct FaultRun {
   fs::path checkpoint = dir / "checkpoint";
   std::string library = example_lib("example_tasks");
   std::vector<std::string> flags;
+  /// What --output-prefix says, when not `outputs`.
+  std::optional<std::string> output_prefix_arg;
+  /// Values that must appear in no byte that left the process.
+  std::vector<std::string> planted{kPlanted};
+  std::shared_ptr<FakeStatsd> statsd;
   std::map<std::string, std::string> env{{"_FSEC_PLANTED_VALUE", kPlanted},
                                          {"FLYTE_SECRETS_DEFAULT_DIR", (dir / "secrets").string()}};
 
@@ -68,12 +112,13 @@ struct FaultRun {
 
   std::vector<std::string> args(const std::string& task) const {
     std::vector<std::string> all = flags;
-    const std::vector<std::string> rest = container_args({.inputs = inputs.string(),
-                                                          .output_prefix = outputs.string(),
-                                                          .raw_output_prefix = raw.string(),
-                                                          .task = task,
-                                                          .library = library,
-                                                          .checkpoint = checkpoint.string()});
+    const std::vector<std::string> rest =
+        container_args({.inputs = inputs.string(),
+                        .output_prefix = output_prefix_arg.value_or(outputs.string()),
+                        .raw_output_prefix = raw.string(),
+                        .task = task,
+                        .library = library,
+                        .checkpoint = checkpoint.string()});
     all.insert(all.end(), rest.begin(), rest.end());
     return all;
   }
@@ -91,12 +136,16 @@ struct FaultRun {
 
   void check_invariants(const RunResult& result, bool expect_document = true) const {
     INFO("stdout:\n" << result.out << "\nstderr:\n" << result.err);
-    CHECK(result.out.find(kPlanted) == std::string::npos);
-    CHECK(result.err.find(kPlanted) == std::string::npos);
+    for (const auto& secret : planted) {
+      INFO("planted: " << secret);
+      CHECK(result.out.find(secret) == std::string::npos);
+      CHECK(result.err.find(secret) == std::string::npos);
+    }
     for (const auto& root : {outputs, raw, checkpoint}) {
       for (const auto& file : files_under(root)) {
         INFO(file.string());
-        CHECK(read_text(file).find(kPlanted) == std::string::npos);
+        const std::string bytes = read_text(file);
+        for (const auto& secret : planted) CHECK(bytes.find(secret) == std::string::npos);
         const auto name = file.filename().string();
         CHECK(name.find(".flyte-tmp-") == std::string::npos);
         CHECK(name.find(".tmp") == std::string::npos);
@@ -209,6 +258,91 @@ Drive limited(SpawnOptions options) {
 // Prepares the standard add inputs.
 void add_inputs(FaultRun& run) {
   run.set_inputs(kAddInputs);
+}
+
+// Runs a task of the fault-fixture library with `flags`.
+std::function<void(FaultRun&)> fixture(std::vector<std::string> flags = {}) {
+  return [=](FaultRun& run) {
+    run.library = example_lib("example_fault_tasks");
+    run.flags = flags;
+  };
+}
+
+// How the binary's stdout misbehaves.
+enum class Stdout { READER_GONE, NEVER_READ };
+
+// Runs with a stdout whose reader is gone (writes fail with EPIPE) or that
+// nobody reads (writes block once the pipe is full); with `marker`, sends
+// SIGTERM when it appears on stderr.
+Drive bad_stdout(Stdout kind, std::string marker = "") {
+  return [=](FaultRun& run, const std::string& task) {
+    int fds[2];
+    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    if (kind == Stdout::READER_GONE) {
+      ::close(fds[0]);
+      fds[0] = -1;
+    }
+    SpawnOptions options;
+    options.stdout_fd = fds[1];
+    auto binary = spawn_flyte(run.args(task), run.env, options);
+    ::close(fds[1]);
+    if (!marker.empty()) {
+      REQUIRE(binary->wait_for_output(marker));
+      binary->send(SIGTERM);
+    }
+    auto result = binary->wait();
+    if (fds[0] >= 0) ::close(fds[0]);
+    return result;
+  };
+}
+
+// Waits for `marker`, then SIGKILLs flyte-execute itself.
+Drive kill_supervisor_after(std::string marker) {
+  return [=](FaultRun& run, const std::string& task) {
+    auto binary = spawn_flyte(run.args(task), run.env);
+    REQUIRE(binary->wait_for_output(marker));
+    binary->send(SIGKILL);
+    return binary->wait();
+  };
+}
+
+// The number after `label` in `text`; 0 if absent.
+pid_t pid_after(const std::string& text, const std::string& label) {
+  const auto at = text.find(label);
+  if (at == std::string::npos) return 0;
+  return static_cast<pid_t>(std::stol(text.substr(at + label.size())));
+}
+
+// Whether `pid` has ended (gone, or a zombie nobody reaped yet) within `limit`.
+bool ends_within(pid_t pid, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  do {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    if (!stat || close == std::string::npos || text.substr(close + 2, 1) == "Z") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
+// A PEM-shaped multi-line secret: 30 distinct lines of 64 characters.
+std::string planted_pem() {
+  std::string pem = "-----BEGIN PRIVATE KEY-----\n";
+  for (int i = 0; i < 30; ++i) {
+    std::string line = "MIIE" + std::to_string(100000 + i * 7919);
+    while (line.size() < 64) line += static_cast<char>('A' + (line.size() * 7 + i) % 26);
+    pem += line + "\n";
+  }
+  return pem + "-----END PRIVATE KEY-----\n";
+}
+
+// Every line of `text` (at least 8 bytes long) is a planted value.
+void plant_lines(FaultRun& run, const std::string& text) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() >= 8 && line.find("-----") == std::string::npos) run.planted.push_back(line);
+  }
 }
 
 // One scenario of the matrix.
@@ -361,7 +495,7 @@ const std::vector<Row>& rows() {
              run.flags = {"--grace-period", "120s"};
            },
        .drive = signal_after("checkpoint_on_sigterm: waiting for SIGTERM", SIGTERM),
-       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGTERM, "SIGTERM"},
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "SIGTERM"},
        .also =
            [](const FaultRun& run, const RunResult&) {
              bool saved = false;
@@ -378,7 +512,7 @@ const std::vector<Row>& rows() {
              run.flags = {"--grace-period", "1s"};
            },
        .drive = signal_after("ignore_sigterm: ignoring SIGTERM", SIGTERM),
-       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGTERM, "grace period"}},
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "grace period"}},
       {.name = "SIGINT is forwarded like SIGTERM",
        .task = "ignore_sigterm",
        .prepare =
@@ -386,7 +520,7 @@ const std::vector<Row>& rows() {
              run.flags = {"--grace-period", "1s"};
            },
        .drive = signal_after("ignore_sigterm: ignoring SIGTERM", SIGINT),
-       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 128 + SIGINT, "SIGINT"}},
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "SIGINT"}},
 
       // --- the disk and the output prefix ---
       {.name = "an output prefix that cannot be written fails non-zero with a clear message",
@@ -455,6 +589,219 @@ const std::vector<Row>& rows() {
        .name = "a secret the task leaks before it crashes is masked in error.pb",
        .task = "leak_secret_and_abort",
        .expected = {"USER:SIGABRT", NON_RECOVERABLE, USER, 0, "about to abort holding [redacted]"}},
+
+      // --- issue 14.1: SIGTERM at unlucky moments; the exit code stays 0 ---
+      {.name = "a second SIGTERM changes nothing",
+       .task = "ignore_sigterm",
+       .prepare =
+           [](FaultRun& run) {
+             run.flags = {"--grace-period", "1s"};
+           },
+       .drive = signal_after("ignore_sigterm: ignoring SIGTERM", SIGTERM, 2),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "grace period"}},
+      {// Set-up ends with the "running" line: the signal is taken before the
+       // task process starts, or forwarded while it loads the task.
+       .name = "SIGTERM during set-up leaves a RECOVERABLE SYSTEM document and exit 0",
+       .task = "ignore_sigterm",
+       .prepare =
+           [](FaultRun& run) {
+             run.flags = {"--log-level", "INFO", "--grace-period", "1s"};
+           },
+       .drive = signal_after("running ", SIGTERM),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "SIGTERM"}},
+      {// The debug line "task process exited" comes right before publication;
+       // a 64 MB output takes a while to publish.
+       .name = "SIGTERM while results are published: outputs.pb is published, exit 0",
+       .task = "greet",
+       .prepare =
+           [](FaultRun& run) {
+             flyteidl::core::LiteralMap inputs;
+             (*inputs.mutable_literals())["name"]
+                 .mutable_scalar()
+                 ->mutable_primitive()
+                 ->set_string_value(std::string(64 << 20, 'n'));
+             write_text(run.inputs, inputs.SerializeAsString());
+             run.flags = {"--log-level", "DEBUG"};
+           },
+       .drive = signal_after("task process exited", SIGTERM, 2),
+       .document = Document::OUTPUTS,
+       .bound = std::chrono::seconds(60)},
+
+      // --- issue 14.3 and 13.3/13.4: masking on the byte stream ---
+      {.name = "a secret in a line longer than the relay's buffers is masked at every split",
+       .task = "print_long_line_secret",
+       .prepare = fixture(),
+       .document = Document::OUTPUTS,
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(result.out, Catch::Contains("x[redacted]x"));
+             CHECK_THAT(result.err, Catch::Contains("x[redacted]x"));
+           }},
+      {.name = "a multi-line secret (PEM) is masked whole, line by line and in error.pb's tail",
+       .task = "print_pem_and_abort",
+       .prepare =
+           [](FaultRun& run) {
+             fixture()(run);
+             write_text(run.dir / "secrets" / "pem" / "key", planted_pem());
+             plant_lines(run, planted_pem());
+           },
+       .expected = {"USER:SIGABRT", NON_RECOVERABLE, USER, 0, "[redacted]\nafter the key"},
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(result.err, Catch::Contains("the key is:\n[redacted]\n"));
+           }},
+      {.name = "a secret in an error code is masked",
+       .task = "secret_in_error_code",
+       .prepare = fixture(),
+       .expected = {"USER:[redacted]", NON_RECOVERABLE, USER, 0, "the code holds a secret"}},
+      {.name = "a secret as an output-metadata key is masked",
+       .task = "secret_in_metadata_key",
+       .prepare = fixture(),
+       .document = Document::OUTPUTS},
+      {.name = "a secret in a statsd metric name is masked",
+       .task = "secret_in_stat_name",
+       .prepare =
+           [](FaultRun& run) {
+             fixture()(run);
+             run.statsd = std::make_shared<FakeStatsd>();
+             run.env["FLYTE_STATSD_HOST"] = "127.0.0.1";
+             run.env["FLYTE_STATSD_PORT"] = std::to_string(run.statsd->port);
+           },
+       .document = Document::OUTPUTS,
+       .also =
+           [](const FaultRun& run, const RunResult&) {
+             const std::string packets = run.statsd->received();
+             INFO("statsd packets:\n" << packets);
+             CHECK_THAT(packets, Catch::Contains("rows.[redacted]"));
+             CHECK(packets.find(kPlanted) == std::string::npos);
+           }},
+      {.name = "a declared secret with a custom env_var is masked (issue 13.3)",
+       .task = "print_custom_env_secret",
+       .prepare =
+           [](FaultRun& run) {
+             fixture()(run);
+             run.env["MY_CUSTOM_TOKEN"] = kPlantedCustom;
+             run.planted.push_back(kPlantedCustom);
+           },
+       .expected = {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "failed holding [redacted]"},
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(result.out, Catch::Contains("custom: [redacted]\n"));
+           }},
+      {.name = "masking keeps the white space and newlines around a padded secret (issue 13.4)",
+       .task = "print_padded_secret",
+       .prepare =
+           [](FaultRun& run) {
+             fixture()(run);
+             write_text(run.dir / "secrets" / "padded" / "value", "  " + kPlantedPadded + " \n");
+             run.planted.push_back(kPlantedPadded);
+           },
+       .document = Document::OUTPUTS,
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(
+                 result.out,
+                 Catch::Contains("has [redacted] and\nraw:  [redacted] \n:end\nnext line\n"));
+           }},
+
+      // --- issue 14.8: the error document stays under the engine's limit ---
+      {.name = "a 5 MB error message is cut to fit the engine's download limit, keeping its tail",
+       .task = "huge_error",
+       .prepare = fixture(),
+       .expected = {"USER:RuntimeError", NON_RECOVERABLE, USER, 0, "end-of-message"},
+       .also =
+           [](const FaultRun& run, const RunResult&) {
+             CHECK(fs::file_size(run.outputs / "error.pb") < 80 * 1024);
+             CHECK_THAT(run.error().message(),
+                        Catch::Contains("start-of-message") && Catch::Contains("bytes cut"));
+           }},
+
+      // --- issue 14.11: process hygiene ---
+      {.name = "SIGTERM and the final SIGKILL reach the task's grandchildren",
+       .task = "grandchild_ignores_sigterm",
+       .prepare = fixture({"--grace-period", "1s"}),
+       .drive = signal_after("grandchild pid", SIGTERM),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "grace period"},
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(result.err, Catch::Contains("grandchild: got SIGTERM"));
+             const pid_t grandchild = pid_after(result.err, "grandchild pid ");
+             REQUIRE(grandchild > 0);
+             CHECK(ends_within(grandchild, std::chrono::seconds(5)));
+           }},
+      {.name = "a `kill 0` in the task does not reach the supervisor",
+       .task = "kill_zero",
+       .prepare = fixture(),
+       .expected = {"USER:SIGTERM", NON_RECOVERABLE, USER, 0, "SIGTERM"},
+       .also =
+           [](const FaultRun& run, const RunResult&) {
+             CHECK_THAT(run.error().message(), !Catch::Contains("asked to stop"));
+           }},
+      {.name = "the task dies when the supervisor is SIGKILLed (parent-death signal)",
+       .task = "print_pid_and_wait",
+       .prepare = fixture(),
+       .drive = kill_supervisor_after("task pid "),
+       .document = Document::NONE,
+       .expected = {.exit_code = 128 + SIGKILL},
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             const pid_t task = pid_after(result.err, "task pid ");
+             REQUIRE(task > 0);
+             CHECK(ends_within(task, std::chrono::seconds(5)));
+           }},
+
+      // --- issue 14.4: the log stream cannot stop supervision ---
+      {.name = "a stdout reader that went away (SIGPIPE) costs output, not the result",
+       .task = "flood_output",
+       .prepare = fixture(),
+       .drive = bad_stdout(Stdout::READER_GONE),
+       .document = Document::OUTPUTS},
+      {.name = "a stdout nobody reads does not delay --timeout, and the drop is reported",
+       .task = "flood_then_wait",
+       .prepare = fixture({"--timeout", "1s", "--grace-period", "1s"}),
+       .drive = bad_stdout(Stdout::NEVER_READ),
+       .expected = {"USER:Timeout", NON_RECOVERABLE, USER, 0, "output were dropped"},
+       .bound = std::chrono::seconds(15)},
+      {.name = "a stdout nobody reads does not delay SIGTERM or the grace period",
+       .task = "flood_then_wait",
+       .prepare = fixture({"--grace-period", "1s"}),
+       .drive = bad_stdout(Stdout::NEVER_READ, "flood_then_wait: waiting"),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "SIGTERM"},
+       .bound = std::chrono::seconds(15)},
+
+      // --- issue 14.6 and 14.9: the host's own failures ---
+      {.name = "a local disk that refuses writes still yields a RECOVERABLE document at the prefix",
+       .task = "break_local_disk",
+       .prepare = fixture(),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "could not record the result"}},
+      {.name = "a /tmp that cannot be written at set-up still yields a RECOVERABLE document",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             add_inputs(run);
+             run.env["TMPDIR"] = "/proc";
+           },
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "could not start the task"}},
+      {.name = "an fd limit that stops the task process from starting is SYSTEM RECOVERABLE",
+       .task = "add",
+       .prepare = add_inputs,
+       .drive = limited({.open_files_limit = 6}),
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "Too many open files"}},
+
+      // --- issue 14.12: local publication ---
+      {.name = "--output-prefix \"\" is a usage error",
+       .task = "add",
+       .prepare =
+           [](FaultRun& run) {
+             add_inputs(run);
+             run.output_prefix_arg = "";
+           },
+       .document = Document::NONE,
+       .expected = {.exit_code = 2},
+       .also =
+           [](const FaultRun&, const RunResult& result) {
+             CHECK_THAT(result.err, Catch::Contains("--output-prefix must not be empty"));
+           }},
   };
   return table;
 }

@@ -203,14 +203,14 @@ void attach_output_metadata(std::vector<EncodedLiteral>& outputs,
     std::map<std::string, std::string> target;
     const auto& artifact = metadata.artifact;
     if (!artifact.name.empty()) {
-      target["artifact"] = fmt::format("{}/{}/{}:{}", artifact.project, artifact.domain,
-                                       artifact.name, artifact.version);
+      target["artifact"] = redact(fmt::format("{}/{}/{}:{}", artifact.project, artifact.domain,
+                                              artifact.name, artifact.version));
     }
     for (const auto& [key, value] : metadata.dynamic_partitions) {
-      target["partition." + key] = value;
+      target[redact("partition." + key)] = redact(value);
     }
     for (const auto& item : metadata.additional_items) {
-      target[item->name()] = redact(item->serialize_to_string());
+      target[redact(item->name())] = redact(item->serialize_to_string());
     }
     for (const auto& [key, value] : target) {
       // Literal.metadata is a map<string, string>: invalid UTF-8 would make
