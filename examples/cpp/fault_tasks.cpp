@@ -108,18 +108,18 @@ FLYTE_TASK(huge_error);
 /// Starts a grandchild that notes SIGTERM but keeps running, and ignores
 /// SIGTERM itself: only the supervisor's group-wide SIGKILL ends both.
 void grandchild_ignores_sigterm() {
-  const pid_t grandchild = ::fork();
-  if (grandchild == 0) {
+  ::signal(SIGTERM, SIG_IGN);
+  if (::fork() == 0) {
     struct sigaction note {};
     note.sa_handler = [](int) {
       const char text[] = "grandchild: got SIGTERM\n";
       (void)!::write(STDERR_FILENO, text, sizeof text - 1);
     };
     ::sigaction(SIGTERM, &note, nullptr);
+    // Only now, so that a SIGTERM sent on seeing this line finds the handler.
+    write_out(stderr, "grandchild pid " + std::to_string(::getpid()) + "\n");
     for (;;) ::pause();
   }
-  ::signal(SIGTERM, SIG_IGN);
-  write_out(stderr, "grandchild pid " + std::to_string(grandchild) + "\n");
   for (;;) ::pause();
 }
 FLYTE_TASK(grandchild_ignores_sigterm);

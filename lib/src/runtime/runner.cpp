@@ -365,6 +365,8 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
     return code;
   }
   if (!plan.container_run && !options.output_prefix) {
+    // Printed in blocking mode: a slow reader (`| jq`) gets all of it.
+    stdio.reset();
     std::ifstream in(staged / "outputs.json");
     out << in.rdbuf();
   }
