@@ -6,6 +6,7 @@
 #include <flyte/task.hpp>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,5 +170,12 @@ void break_local_disk() {
   throw std::runtime_error("the task failed after the disk filled up");
 }
 FLYTE_TASK(break_local_disk);
+
+/// Sets a umask that would make every new file unreadable, then returns.
+int64_t tight_umask() {
+  ::umask(0777);
+  return 7;
+}
+FLYTE_TASK(tight_umask, flyte::outputs("n"));
 
 FLYTE_TASK_LIBRARY();

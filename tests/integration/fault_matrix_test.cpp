@@ -789,6 +789,17 @@ const std::vector<Row>& rows() {
        .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "Too many open files"}},
 
       // --- issue 14.12: local publication ---
+      {.name = "files the host publishes do not inherit a umask the task set",
+       .task = "tight_umask",
+       .prepare = fixture(),
+       .document = Document::OUTPUTS,
+       .also =
+           [](const FaultRun& run, const RunResult&) {
+             const auto perms = fs::status(run.outputs / "outputs.pb").permissions();
+             CHECK((perms & fs::perms::owner_read) != fs::perms::none);
+             CHECK((perms & fs::perms::group_read) != fs::perms::none);
+             CHECK((perms & fs::perms::others_read) != fs::perms::none);
+           }},
       {.name = "--output-prefix \"\" is a usage error",
        .task = "add",
        .prepare =
