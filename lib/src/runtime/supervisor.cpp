@@ -176,6 +176,9 @@ class SecretsChannel {
   SecretsChannel(const SecretsChannel&) = delete;
   SecretsChannel& operator=(const SecretsChannel&) = delete;
 
+  // The descriptor to poll for more, or -1 once the child closed its end.
+  int fd() const { return fd_; }
+
   // Why the host's part of the task process failed, if it said so.
   const std::string& host_failure() const { return host_failure_; }
 
@@ -418,12 +421,15 @@ ChildOutcome run_supervised(const std::function<int()>& body, const SupervisorOp
       wait_ms = static_cast<int>(std::max<long long>(0, left));
     }
 
-    std::array<pollfd, 5> fds{};
+    // The secrets channel is polled too: a value larger than the pipe holds
+    // blocks the child until we read it.
+    std::array<pollfd, 6> fds{};
     fds[0] = {sources[0], POLLIN, 0};
     fds[1] = {sources[1], POLLIN, 0};
     fds[2] = {signal_fd, POLLIN, 0};
     fds[3] = {relays[0].wants_to_write() ? relays[0].fd() : -1, POLLOUT, 0};
     fds[4] = {relays[1].wants_to_write() ? relays[1].fd() : -1, POLLOUT, 0};
+    fds[5] = {secrets.fd(), POLLIN, 0};
     const int ready = ::poll(fds.data(), fds.size(), wait_ms);
     if (ready < 0 && errno != EINTR) throw_errno("poll");
 
