@@ -35,3 +35,19 @@ TEST_CASE("register_injected_secrets masks mounted secret files and skips large 
   CHECK(redact("not-under-this-prefix") == "not-under-this-prefix");
   clear_sensitive_values_for_testing();
 }
+
+TEST_CASE("register_injected_secrets follows a group folder that is a symlink (issue 14.3)") {
+  clear_sensitive_values_for_testing();
+  ScopedTempDir dir("flyte-injected");
+  write_text(dir / "elsewhere" / "token", "linked-secret-456\n");
+  std::filesystem::create_directories(dir / "secrets");
+  std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "secrets" / "group");
+  // A loop must not hang the scan.
+  std::filesystem::create_directory_symlink(dir / "secrets", dir / "elsewhere" / "loop");
+  SecretsConfig config;
+  config.env_prefix = "_FSEC_";
+  config.default_dir = dir / "secrets";
+  CHECK(register_injected_secrets(config, {}) >= 1);
+  CHECK(redact("got linked-secret-456") == "got [redacted]");
+  clear_sensitive_values_for_testing();
+}

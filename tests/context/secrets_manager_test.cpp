@@ -328,6 +328,23 @@ TEST_CASE("a custom env_var satisfies check and get: the value for ENV_VAR, a pa
   CHECK(secrets.get_bytes("group", "tokenfile") == "file-token-value\n");
 }
 
+TEST_CASE("check registers a custom env_var's value (or its file's) for masking (issue 13.3)") {
+  clear_sensitive_values_for_testing();
+  TempDir dir;
+  const auto elsewhere = dir.write("elsewhere/token-file", "custom-file-token-42\n");
+  SecretsManager secrets(
+      config_in(dir), false,
+      env_from_map({{"MY_TOKEN", " custom-env-token-42 "}, {"MY_TOKEN_FILE", elsewhere.string()}}));
+  // The task reads the variable itself (getenv) and never asks the manager.
+  secrets.check({{"group", "token", "", MountType::ENV_VAR, "MY_TOKEN"},
+                 {"group", "tokenfile", "", MountType::FILE, "MY_TOKEN_FILE"}});
+  CHECK(redact("env custom-env-token-42, file custom-file-token-42.") ==
+        "env [redacted], file [redacted].");
+  // The path itself is not a secret.
+  CHECK(redact(elsewhere.string()) == elsewhere.string());
+  clear_sensitive_values_for_testing();
+}
+
 TEST_CASE("values are cached after the first read, failed lookups are not") {
   TempDir dir;
   const SecretsManager secrets(config_in(dir), false, env_from_map({}));
@@ -365,7 +382,8 @@ TEST_CASE("secret values never appear in errors and are masked by redact") {
   }
   CHECK(redact("token env-secret-1234 and file-secret-9876.") ==
         "token [redacted] and [redacted].");
-  CHECK(redact("raw:  file-secret-9876\n") == "raw:[redacted]");
+  // The value as the task sees it is masked; the white space around it stays.
+  CHECK(redact("raw:  file-secret-9876\n") == "raw:  [redacted]\n");
   clear_sensitive_values_for_testing();
 }
 

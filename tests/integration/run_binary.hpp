@@ -82,7 +82,12 @@ struct SpawnOptions {
   /// RLIMIT_FSIZE for the binary and its task process: a full disk, as a
   /// process sees it (flyte-execute ignores SIGXFSZ itself, so writes fail
   /// with EFBIG).
-  std::optional<rlim_t> file_size_limit;
+  std::optional<rlim_t> file_size_limit{};
+  /// RLIMIT_NOFILE: an fd limit reached.
+  std::optional<rlim_t> open_files_limit{};
+  /// The binary's stdout instead of a pipe the test reads (e.g. a pipe that
+  /// nobody reads, or whose reader is gone); the test keeps ownership.
+  int stdout_fd = -1;
 };
 
 /// A running flyte-execute: tests can watch its output, signal it, then wait.
@@ -188,17 +193,25 @@ inline std::unique_ptr<RunningBinary> spawn_flyte(const std::vector<std::string>
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("spawn_flyte: fork failed");
   if (pid == 0) {
-    ::dup2(out[1], 1);
+    ::dup2(options.stdout_fd >= 0 ? options.stdout_fd : out[1], 1);
     ::dup2(err[1], 2);
     if (options.file_size_limit) {
       const rlimit limit{*options.file_size_limit, *options.file_size_limit};
       if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(126);
+    }
+    if (options.open_files_limit) {
+      const rlimit limit{*options.open_files_limit, *options.open_files_limit};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
     }
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(out[1]);
   ::close(err[1]);
+  if (options.stdout_fd >= 0) {
+    ::close(out[0]);
+    out[0] = -1;
+  }
   return std::make_unique<RunningBinary>(pid, out[0], err[0]);
 }
 

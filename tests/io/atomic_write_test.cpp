@@ -201,3 +201,30 @@ TEST_CASE("write_from_fd appends from the descriptor's current offset to its end
   file.commit();
   CHECK(read_text(dir / "out.txt") == "head:payload");
 }
+
+TEST_CASE("An AtomicFile works relative to the folder it opened, whatever a symlink says later") {
+  // issue 14.12: the folder path is a symlink that is swapped between the
+  // temporary file's creation and the rename.
+  ScopedTempDir dir;
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  fs::create_directory_symlink(dir / "a", dir / "link");
+  {
+    AtomicFile file(dir / "link" / "out.pb");
+    file.write("committed");
+    fs::remove(dir / "link");
+    fs::create_directory_symlink(dir / "b", dir / "link");
+    file.commit();
+  }
+  CHECK(read_text(dir / "a" / "out.pb") == "committed");
+  CHECK(entries_of(dir / "a") == std::vector<std::string>{"out.pb"});
+  CHECK(entries_of(dir / "b").empty());
+  {
+    AtomicFile file(dir / "link" / "dropped.pb");
+    file.write("never");
+    fs::remove(dir / "link");
+    fs::create_directory_symlink(dir / "a", dir / "link");
+  }  // abandoned: the temporary file in b is removed, not one in a
+  CHECK(entries_of(dir / "b").empty());
+  CHECK(entries_of(dir / "a") == std::vector<std::string>{"out.pb"});
+}

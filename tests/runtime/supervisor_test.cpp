@@ -148,3 +148,47 @@ TEST_CASE("supervisor: an exception escaping the child's work is named in its ou
   CHECK(outcome.exit_code == 70);
   CHECK_THAT(outcome.tail(), Catch::Contains("the task process failed: disk is full"));
 }
+
+TEST_CASE("supervisor: a value the child registers is masked before the child can print it") {
+  clear_sensitive_values_for_testing();
+  SECTION("a short one") {
+    auto outcome = run_supervised(
+        [] {
+          register_sensitive_value("child-only-secret-17");
+          std::printf("printed child-only-secret-17 raw\n");
+          return 0;
+        },
+        quiet());
+    CHECK(outcome.tail() == "printed [redacted] raw");
+  }
+  SECTION("one larger than the pipe holds (the child blocks until the parent reads it)") {
+    auto outcome = run_supervised(
+        [] {
+          std::string big(1 << 20, 'k');
+          big += "-end-of-big-secret";
+          register_sensitive_value(big);
+          std::printf("big: %s!\n", big.c_str());
+          return 0;
+        },
+        [] {
+          auto options = quiet();
+          options.timeout = std::chrono::milliseconds(20000);
+          return options;
+        }());
+    CHECK_FALSE(outcome.timed_out);
+    CHECK(outcome.tail() == "big: [redacted]!");
+  }
+  clear_sensitive_values_for_testing();
+}
+
+TEST_CASE("supervisor: the child runs in its own process group") {
+  auto outcome = run_supervised([] { return ::getpgid(0) == ::getpid() ? 0 : 1; }, quiet());
+  CHECK(outcome.exited);
+  CHECK(outcome.exit_code == 0);
+}
+
+TEST_CASE("supervisor: a host failure in the child is reported as such") {
+  auto outcome =
+      run_supervised([]() -> int { throw std::runtime_error("No space left"); }, quiet());
+  CHECK(outcome.host_failure == "No space left");
+}

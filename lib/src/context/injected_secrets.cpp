@@ -12,6 +12,11 @@ namespace flyte {
 
 namespace fs = std::filesystem;
 
+namespace {
+// <dir>/<group>/<version>/<key> plus Kubernetes' ..data indirection.
+constexpr int kMaxSecretsDepth = 4;
+}  // namespace
+
 std::size_t register_injected_secrets(const SecretsConfig& config,
                                       const std::vector<std::string>& environment,
                                       std::size_t max_file_size) {
@@ -26,9 +31,14 @@ std::size_t register_injected_secrets(const SecretsConfig& config,
   }
   std::error_code ec;
   if (config.default_dir.empty() || !fs::is_directory(config.default_dir, ec)) return registered;
+  // Group folders may be symlinks (Kubernetes mounts are, and so are
+  // hand-made layouts): follow them, with a depth bound against loops.
   fs::recursive_directory_iterator it(config.default_dir,
-                                      fs::directory_options::skip_permission_denied, ec);
+                                      fs::directory_options::skip_permission_denied |
+                                          fs::directory_options::follow_directory_symlink,
+                                      ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() >= kMaxSecretsDepth) it.disable_recursion_pending();
     std::error_code file_ec;
     if (!it->is_regular_file(file_ec) || it->file_size(file_ec) > max_file_size || file_ec) {
       continue;

@@ -1,9 +1,13 @@
 #include "flyte/context/logging.hpp"
 
+#include <poll.h>
 #include <spdlog/details/log_msg.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cctype>
@@ -93,6 +97,41 @@ class PythonLogFormatter final : public spdlog::formatter {
   LogFormat format_;
 };
 
+// Log lines to fd 2. The supervisor makes a piped stderr non-blocking (so a
+// stuck log reader cannot stall it, flyte/runtime/supervisor.hpp StdioGuard):
+// a full pipe gets a bounded wait per line, then the rest of the line is
+// dropped, where stdio would drop it at once (and spdlog would report that).
+class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    const char* data = formatted.data();
+    std::size_t size = formatted.size();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (size > 0) {
+      const ssize_t n = ::write(STDERR_FILENO, data, size);
+      if (n > 0) {
+        data += n;
+        size -= static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              deadline - std::chrono::steady_clock::now())
+                              .count();
+        if (left <= 0) return;
+        pollfd fd{STDERR_FILENO, POLLOUT, 0};
+        ::poll(&fd, 1, static_cast<int>(left));
+        continue;
+      }
+      return;  // EPIPE or worse: nobody reads
+    }
+  }
+  void flush_() override {}
+};
+
 class RedactingSink final : public spdlog::sinks::sink {
  public:
   explicit RedactingSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
@@ -137,7 +176,7 @@ std::shared_ptr<spdlog::logger> make_logger(std::string_view name, const spdlog:
 }
 
 void setup_locked(Loggers& l, const LoggingConfig& config, spdlog::sink_ptr sink) {
-  if (!sink) sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  if (!sink) sink = std::make_shared<StderrSink>();
   auto redacting = make_redacting_sink(std::move(sink));
   redacting->set_level(spdlog::level::trace);
   redacting->set_formatter(make_python_log_formatter(config.format));

@@ -280,9 +280,30 @@ void SecretsManager::check(const std::vector<SecretRequest>& requests) {
         "the secret store for this project and domain and can be mounted as requested:\n  - {}",
         missing.size(), requests.size(), fmt::join(missing, "\n  - ")));
   }
-  std::lock_guard lock(mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& request : requests) {
+      declared_[cache_key(request.group, request.key, request.group_version)] = request;
+    }
+  }
+  // A custom env_var names a variable (or, for FILE, a file) the task may read
+  // directly: mask its value before the task can print it. The standard
+  // places are registered when the host starts (injected_secrets.hpp).
   for (const auto& request : requests) {
-    declared_[cache_key(request.group, request.key, request.group_version)] = request;
+    if (!request.env_var) continue;
+    const auto value = env_(*request.env_var);
+    if (!value) continue;
+    if (request.mount_requirement != MountType::FILE) {
+      register_sensitive_value(*value);
+    } else if (!value->empty()) {
+      try {
+        if (auto content = read_secret_file(*value, request.group, request.key)) {
+          register_sensitive_value(*content);
+        }
+      } catch (const SecretsError&) {
+        // Reported when the task asks for the value.
+      }
+    }
   }
 }
 

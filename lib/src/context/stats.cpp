@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "flyte/context/logging.hpp"
+#include "flyte/context/redaction.hpp"
 
 namespace flyte {
 namespace {
@@ -252,7 +253,8 @@ std::string StatsClient::metric_name(std::string_view stat) const {
 
 void StatsClient::emit(std::string_view stat, std::string_view value_and_type) const {
   try {
-    const std::string name = metric_name(stat);
+    // A metric name built from a secret would carry it to the statsd server.
+    const std::string name = metric_name(redact(stat));
     std::string line;
     line.reserve(name.size() + value_and_type.size() + state_->dogstatsd_tail.size() + 1);
     line += name;
@@ -282,7 +284,7 @@ void StatsClient::gauge(std::string_view stat, double value) const {
     return;
   }
   try {
-    const std::string name = metric_name(stat);
+    const std::string name = metric_name(redact(stat));
     const std::string& tail = state_->dogstatsd_tail;
     state_->sink->send(fmt::format("{0}:0|g{2}\n{0}:{1}|g{2}", name, value, tail));
   } catch (...) {

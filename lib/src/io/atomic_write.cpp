@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <istream>
+#include <random>
 #include <utility>
 
 namespace flyte {
@@ -62,14 +63,30 @@ AtomicFile::AtomicFile(fs::path target, fs::perms perms, Durability durability)
                   target_.string());
   }
   if (name.size() > kMaxNameInTemp) name.resize(kMaxNameInTemp);
-  std::string templ =
-      (folder_of(target_) / ("." + name + std::string(kTempMarker) + "XXXXXX")).string();
-  fd_ = ::mkostemp(templ.data(), O_CLOEXEC);
-  if (fd_ < 0) {
+  const fs::path folder = folder_of(target_);
+  dir_fd_ = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_ < 0) {
     int error = errno;
     throw io_error_from_errno("cannot create a temporary file in the folder of", target_, error);
   }
-  temp_path_ = templ;
+  static constexpr char kLetters[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device random;
+  for (int attempt = 0; fd_ < 0; ++attempt) {
+    std::string candidate = "." + name + std::string(kTempMarker);
+    for (int i = 0; i < 6; ++i) candidate += kLetters[random() % (sizeof kLetters - 1)];
+    fd_ = ::openat(dir_fd_, candidate.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ >= 0) {
+      temp_name_ = std::move(candidate);
+      break;
+    }
+    if (errno != EEXIST || attempt >= 100) {
+      int error = errno;
+      close_quietly(dir_fd_);
+      throw io_error_from_errno("cannot create a temporary file in the folder of", target_, error);
+    }
+  }
+  temp_path_ = folder / temp_name_;
   if (::fchmod(fd_, static_cast<mode_t>(perms) & 07777) != 0) {
     int error = errno;
     abandon();
@@ -79,6 +96,7 @@ AtomicFile::AtomicFile(fs::path target, fs::perms perms, Durability durability)
 
 AtomicFile::~AtomicFile() {
   abandon();
+  close_quietly(dir_fd_);
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
@@ -86,16 +104,21 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       temp_path_(std::exchange(other.temp_path_, {})),
       fd_(std::exchange(other.fd_, -1)),
       committed_(other.committed_),
-      durability_(other.durability_) {}
+      durability_(other.durability_),
+      dir_fd_(std::exchange(other.dir_fd_, -1)),
+      temp_name_(std::exchange(other.temp_name_, {})) {}
 
 AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
   if (this != &other) {
     abandon();
+    close_quietly(dir_fd_);
     target_ = std::move(other.target_);
     temp_path_ = std::exchange(other.temp_path_, {});
     fd_ = std::exchange(other.fd_, -1);
     committed_ = other.committed_;
     durability_ = other.durability_;
+    dir_fd_ = std::exchange(other.dir_fd_, -1);
+    temp_name_ = std::exchange(other.temp_name_, {});
   }
   return *this;
 }
@@ -162,24 +185,28 @@ void AtomicFile::commit() {
     }
     int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0) throw io_error_from_errno("cannot close", target_, errno);
-    if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
+    if (::renameat(dir_fd_, temp_name_.c_str(), dir_fd_, target_.filename().c_str()) != 0) {
       throw io_error_from_errno("cannot rename the temporary file over", target_, errno);
     }
     temp_path_.clear();
+    temp_name_.clear();
     committed_ = true;
   } catch (...) {
     abandon();
     throw;
   }
-  if (durability_ == Durability::DURABLE) fsync_directory(folder_of(target_));
+  if (durability_ == Durability::DURABLE && ::fsync(dir_fd_) != 0 && errno != EINVAL &&
+      errno != EROFS) {
+    // As fsync_directory: some file systems refuse fsync on folders.
+    throw io_error_from_errno("cannot sync folder", folder_of(target_), errno);
+  }
 }
 
 void AtomicFile::abandon() noexcept {
   close_quietly(fd_);
-  if (!temp_path_.empty()) {
-    ::unlink(temp_path_.c_str());
-    temp_path_.clear();
-  }
+  if (!temp_name_.empty() && dir_fd_ >= 0) ::unlinkat(dir_fd_, temp_name_.c_str(), 0);
+  temp_name_.clear();
+  temp_path_.clear();
 }
 
 void write_file_atomically(const fs::path& path, std::string_view bytes, fs::perms perms,

@@ -144,6 +144,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   }
   if (app.count("--format") > 0) throw UsageError("--format applies only to --list");
   o.normalize_templates();
+  if (o.output_prefix && o.output_prefix->empty()) {
+    // An empty prefix would publish into the current directory.
+    throw UsageError("--output-prefix must not be empty (give a folder or an s3:// prefix)");
+  }
   if (o.inputs && !o.output_prefix) {
     throw UsageError(
         "--inputs needs --output-prefix (Flyte passes both); for a local run use --task with "

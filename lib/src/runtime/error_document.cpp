@@ -53,6 +53,31 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+// Moves `at` back to the start of the UTF-8 sequence it falls in.
+std::size_t char_boundary(std::string_view text, std::size_t at) {
+  while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) {
+    --at;
+  }
+  return at;
+}
+
+// At most `limit` bytes of valid UTF-8 `text`: its head and its tail (where a
+// task's last output lines are), with a note of how much was cut between.
+std::string bounded(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  const std::size_t head_end = char_boundary(text, limit / 8);
+  const std::string note = fmt::format(
+      "\n[... {} bytes cut to keep the error document small ...]\n", text.size() - limit);
+  const std::size_t tail_size = limit - head_end - std::min(note.size(), limit - head_end);
+  std::size_t tail_start = text.size() - tail_size;
+  // Forward to a boundary, so the tail stays within the limit.
+  while (tail_start < text.size() &&
+         (static_cast<unsigned char>(text[tail_start]) & 0xC0) == 0x80) {
+    ++tail_start;
+  }
+  return text.substr(0, head_end) + note + text.substr(tail_start);
+}
+
 }  // namespace
 
 flyteidl::core::ErrorDocument make_error_document(const TaskFailure& failure,
@@ -60,8 +85,9 @@ flyteidl::core::ErrorDocument make_error_document(const TaskFailure& failure,
                                                   std::chrono::system_clock::time_point when) {
   flyteidl::core::ErrorDocument document;
   auto* error = document.mutable_error();
-  error->set_code(valid_utf8(failure.code));
-  error->set_message(valid_utf8(redact(failure.message)));
+  // Masked before they are cut, so that a cut cannot leave a partial secret.
+  error->set_code(bounded(valid_utf8(redact(failure.code)), kMaxErrorCodeBytes));
+  error->set_message(bounded(valid_utf8(redact(failure.message)), kMaxErrorMessageBytes));
   error->set_kind(failure.kind == ErrorKind::RECOVERABLE
                       ? flyteidl::core::ContainerError::RECOVERABLE
                       : flyteidl::core::ContainerError::NON_RECOVERABLE);
@@ -69,7 +95,7 @@ flyteidl::core::ErrorDocument make_error_document(const TaskFailure& failure,
   const auto nanos =
       std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
   *error->mutable_timestamp() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(nanos);
-  error->set_worker(worker);
+  error->set_worker(bounded(valid_utf8(worker), kMaxErrorCodeBytes));
   return document;
 }
 

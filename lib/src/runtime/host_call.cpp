@@ -37,7 +37,7 @@ FLYTE_Error g_out_of_memory{"SYSTEM", "out of memory creating an error", FLYTE_E
 FLYTE_Error* new_error(std::string code, std::string message,
                        FLYTE_ErrorKind kind = FLYTE_ERROR_NON_RECOVERABLE) {
   try {
-    return new FLYTE_Error{std::move(code), redact(message), kind};
+    return new FLYTE_Error{redact(code), redact(message), kind};
   } catch (...) {
     return &g_out_of_memory;
   }

@@ -229,6 +229,31 @@ int exec_registration(const std::vector<std::string>& args, std::ostream& out, s
   return 1;
 }
 
+// SIGTERM/SIGINT are blocked from the start of a supervised run to its end:
+// set-up and publication are never cut short by them. Returns a signal that
+// arrived meanwhile (and takes it), or 0.
+int take_pending_stop_signal() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  sigset_t pending;
+  if (::sigpending(&pending) != 0) return 0;
+  if (!sigismember(&pending, SIGTERM) && !sigismember(&pending, SIGINT)) return 0;
+  const timespec now{0, 0};
+  const int sig = ::sigtimedwait(&stop, nullptr, &now);
+  return sig > 0 ? sig : 0;
+}
+
+// Writes the error document for `failure` straight to the output prefix,
+// without the staging folder: for when staging itself failed (a full /tmp).
+void publish_failure_directly(const ExecutionPlan& plan, const TaskFailure& failure) {
+  const auto doc =
+      make_error_document(failure, worker_name(plan.env), std::chrono::system_clock::now());
+  plan.file_access->write_bytes(join_uri(plan.output_prefix, {plan.error_file_name}),
+                                doc.SerializeAsString());
+}
+
 int finish_failed(const ExecutionPlan& plan, const TaskFailure& failure, std::ostream& err) {
   if (!plan.container_run) {
     err << "flyte-execute: task failed: " << failure.code << ": " << failure.message << "\n"
@@ -278,6 +303,18 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
   std::signal(SIGXFSZ, SIG_IGN);
 
   const RunOptions& options = command.options;
+  // A supervised run holds SIGTERM/SIGINT from here on: during set-up they
+  // are taken before the task starts, while the task runs the supervisor
+  // forwards them, and during publication they wait until it is done.
+  std::optional<StdioGuard> stdio;
+  if (!options.in_process) {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    ::sigprocmask(SIG_BLOCK, &stop, nullptr);
+    stdio.emplace();
+  }
   ExecutionPlan plan;
   try {
     configure_logging(options, env, options.is_container_run());
@@ -285,8 +322,11 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
   } catch (const std::exception& e) {
     // No plan: in a container the engine still deserves an error document
     // when we know where it goes.
+    // A file-system failure here (a full or read-only /tmp) is the node's
+    // trouble and worth a retry elsewhere; a bad config or flag is not.
+    const bool node_trouble = dynamic_cast<const std::system_error*>(&e) != nullptr;
     const TaskFailure failure = TaskFailure::system(
-        fmt::format("flyte-execute could not start the task: {}", e.what()), /*recoverable=*/false);
+        fmt::format("flyte-execute could not start the task: {}", e.what()), node_trouble);
     err << "flyte-execute: " << e.what() << "\n";
     if (options.is_container_run()) {
       try {
@@ -317,35 +357,71 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
 
   std::optional<ChildOutcome> outcome;
   int child_code = 0;
+  // A failure decided by the host before or instead of the task's own result.
+  std::optional<TaskFailure> host_failure;
+  int stop_signal = 0;
   if (options.in_process) {
     child_code = execute_task(plan);
+  } else if ((stop_signal = take_pending_stop_signal()) != 0) {
+    host_failure = TaskFailure::system(
+        fmt::format("flyte-execute received {} before the task '{}' started (the pod is being "
+                    "stopped, e.g. preempted or drained); a retry runs it again.",
+                    signal_name(stop_signal), plan.task.symbol),
+        /*recoverable=*/true);
   } else {
     SupervisorOptions supervision;
     supervision.grace_period = options.grace_period;
     supervision.timeout = options.timeout;
-    outcome = run_supervised([&plan] { return execute_task(plan); }, supervision);
-    logger->debug("task process {}", outcome->describe());
+    try {
+      outcome = run_supervised([&plan] { return execute_task(plan); }, supervision);
+      logger->debug("task process {}", outcome->describe());
+      stop_signal = outcome->forwarded_signal;
+    } catch (const std::exception& e) {
+      // At a pids or fd limit: the node's trouble, not the task's.
+      host_failure = TaskFailure::system(
+          fmt::format("flyte-execute could not start the task process: {}", e.what()),
+          /*recoverable=*/true);
+    }
   }
   if (options.test) return 0;
 
   const auto staged = plan.staging_dir();
-  const bool have_outputs = fs::exists(staged / "outputs.pb");
-  bool have_error = fs::exists(staged / plan.error_file_name);
-  std::optional<TaskFailure> failure;
+  std::error_code exists_error;
+  const bool have_outputs = fs::exists(staged / "outputs.pb", exists_error);
+  bool have_error = fs::exists(staged / plan.error_file_name, exists_error);
+  std::optional<TaskFailure> failure = host_failure;
+  // A task that finished with outputs before a SIGTERM took effect is done:
+  // its results are published.
+  const bool finished = outcome && outcome->exited && outcome->exit_code == 0 &&
+                        !outcome->timed_out && have_outputs && !have_error;
   const bool child_clean = !outcome || (outcome->exited && outcome->exit_code == 0 &&
                                         !outcome->timed_out && outcome->forwarded_signal == 0);
-  if (!child_clean || (!have_outputs && !have_error) || child_code != 0) {
+  if (!failure && !finished &&
+      (!child_clean || (!have_outputs && !have_error) || child_code != 0)) {
     // The process did not finish on its own terms: whatever it staged is not
     // trusted as a result; say what happened instead.
     failure = outcome ? failure_from_outcome(*outcome, plan.task.symbol)
                       : TaskFailure::system("the task left no result");
+  }
+  if (failure) {
     try {
+      std::filesystem::create_directories(staged);
       fs::remove(staged / "outputs.pb");
       stage_failure(plan, *failure);
       have_error = true;
     } catch (const std::exception& e) {
-      err << "flyte-execute: cannot stage the error document: " << e.what() << "\n";
-      return 1;
+      // The local disk is full or broken: the document can still go to the
+      // prefix (which may be another disk or S3) without staging.
+      err << "flyte-execute: cannot stage the error document (" << e.what()
+          << "); writing it to the output prefix directly\n";
+      try {
+        publish_failure_directly(plan, *failure);
+      } catch (const std::exception& again) {
+        err << "flyte-execute: could not write the error document either: " << again.what() << "\n";
+        return 1;
+      }
+      const int code = finish_failed(plan, *failure, err);
+      return stop_signal != 0 && !plan.container_run ? 128 + stop_signal : code;
     }
   }
 
@@ -357,10 +433,8 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
     const TaskFailure upload = TaskFailure::system(
         fmt::format("could not write the task's results to {}: {}", plan.output_prefix, e.what()));
     try {
-      stage_failure(plan, upload);
       const StorageDeadline deadline(plan.publish_timeout);
-      plan.file_access->put(staged / plan.error_file_name,
-                            join_uri(plan.output_prefix, {plan.error_file_name}));
+      publish_failure_directly(plan, upload);
     } catch (const std::exception& again) {
       err << "flyte-execute: could not write the error document either: " << again.what() << "\n";
       return 1;
@@ -377,10 +451,16 @@ int run_flyte_execute(const std::vector<std::string>& args, const EnvLookup& env
                             ErrorOrigin::USER};
     }
     const int code = finish_failed(plan, *failure, err);
-    if (outcome && outcome->forwarded_signal != 0) return 128 + outcome->forwarded_signal;
+    // After SIGTERM a container run still exits 0: the engine reads error.pb
+    // only after exit 0 and classifies any other exit from the pod status
+    // itself, as a USER error retried on the task's own budget (README,
+    // "SIGTERM and preemption"). A local run reports the signal like a shell.
+    if (stop_signal != 0 && !plan.container_run) return 128 + stop_signal;
     return code;
   }
   if (!plan.container_run && !options.output_prefix) {
+    // Printed in blocking mode: a slow reader (`| jq`) gets all of it.
+    stdio.reset();
     std::ifstream in(staged / "outputs.json");
     out << in.rdbuf();
   }

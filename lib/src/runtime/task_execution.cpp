@@ -233,9 +233,11 @@ void attach_output_metadata(std::vector<EncodedLiteral>& outputs,
   for (auto& [name, bytes] : outputs) {
     const auto found = all.find(name);
     if (found == all.end()) continue;
-    std::map<std::string, std::string> target = output_metadata_entries(found->second);
-    for (auto& [key, value] : target) {
-      if (key != DYNAMIC_PARTITIONS_KEY) value = redact(value);
+    // Keys are masked too (a key can carry a secret as well as a value can);
+    // the _uap entry is a serialized proto whose bytes masking would corrupt.
+    std::map<std::string, std::string> target;
+    for (auto& [key, value] : output_metadata_entries(found->second)) {
+      target[redact(key)] = key == DYNAMIC_PARTITIONS_KEY ? value : redact(value);
     }
     for (const auto& [key, value] : target) {
       // Literal.metadata is a map<string, string>: invalid UTF-8 would make

@@ -47,6 +47,9 @@ class AtomicFile {
  public:
   /// Creates the temporary file next to `target`. Throws IoError when that
   /// folder is missing, is not a folder, is read-only or not writable.
+  /// The folder is opened once and the temporary file is created, renamed and
+  /// (on failure) removed relative to that open folder: a folder path that is
+  /// a symlink swapped meanwhile cannot strand the temporary file elsewhere.
   explicit AtomicFile(std::filesystem::path target,
                       std::filesystem::perms perms = kDefaultFilePerms,
                       Durability durability = Durability::DURABLE);
@@ -92,6 +95,8 @@ class AtomicFile {
   int fd_ = -1;
   bool committed_ = false;
   Durability durability_ = Durability::DURABLE;
+  int dir_fd_ = -1;        ///< the target's folder, opened once
+  std::string temp_name_;  ///< the temporary file's name in that folder
 };
 
 /// Writes `bytes` to `path` atomically (see the file comment).

@@ -3,6 +3,7 @@
 /// error.pb: what the engine reads when a task fails (CONTRACT §2-3).
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 #include "flyte/context/env_lookup.hpp"
@@ -14,8 +15,16 @@ class ErrorDocument;
 
 namespace flyte {
 
+/// Bounds of the document's text fields. The engine refuses an error file over
+/// its download limit (2 MB by default, CONTRACT §11) without a verdict, so
+/// the document must always fit well under it.
+inline constexpr std::size_t kMaxErrorMessageBytes = 64 * 1024;
+inline constexpr std::size_t kMaxErrorCodeBytes = 1024;
+
 /// The ErrorDocument for `failure`, stamped with `worker` and `when`.
-/// The message passes through redact() so no secret value reaches the engine.
+/// Code and message pass through redact() so no secret value reaches the
+/// engine, and are then bounded (kMaxError*Bytes): a longer message keeps its
+/// head and its tail (the task's last output lines) with a note of the cut.
 flyteidl::core::ErrorDocument make_error_document(const TaskFailure& failure,
                                                   const std::string& worker,
                                                   std::chrono::system_clock::time_point when);
