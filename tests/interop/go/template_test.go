@@ -2,9 +2,6 @@ package interop
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,25 +12,6 @@ import (
 	"github.com/flyteorg/flyte/flyteplugins/go/tasks/pluginmachinery/ioutils"
 	"github.com/flyteorg/flyte/flytestdlib/storage"
 )
-
-// readmeArgs are the container args of the README's TaskTemplate example
-// (section "Running on a Flyte cluster"), exactly as documented.
-func readmeArgs(t *testing.T) []string {
-	t.Helper()
-	readme, err := os.ReadFile("../../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`(?s)\n\s*args: (\[.*?\])\n`).FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("README.md has no TaskTemplate `args: [...]` example")
-	}
-	var args []string
-	if err := json.Unmarshal(m[1], &args); err != nil {
-		t.Fatalf("README.md's args are not a plain list of strings: %v\n%s", err, m[1])
-	}
-	return args
-}
 
 // The two parts of TaskExecutionMetadata the renderer reads.
 type execMetadata struct {
@@ -64,21 +42,12 @@ func render(t *testing.T, r *taskRun, args []string, prevCheckpoint storage.Data
 	return rendered
 }
 
-// withLibrary points the README's example library at the example tasks.
-func withLibrary(args []string) []string {
-	out := append([]string{}, args...)
-	for i, a := range out {
-		if strings.HasSuffix(a, ".so") {
-			out[i] = exampleLib("example_tasks")
-		}
-	}
-	return out
-}
-
-func TestReadmeContainerArgsRenderedByTheEngineRun(t *testing.T) {
+// The args `flyte-execute package` registers, rendered as propeller renders
+// them for a first attempt, run the task.
+func TestPackagedContainerArgsRenderedByTheEngineRun(t *testing.T) {
 	r := newRun(t)
 	r.writeInputs(map[string]*core.Literal{"name": strLit("Flyte")})
-	args := render(t, r, withLibrary(readmeArgs(t)), "")
+	args := render(t, r, packagedArgs(t, "greet"), "")
 	for i, a := range args {
 		if strings.Contains(a, "{{") {
 			t.Fatalf("arg %d %q was not rendered", i, a)
@@ -101,8 +70,7 @@ func TestReadmeContainerArgsRenderedByTheEngineRun(t *testing.T) {
 
 // A retry gets the previous attempt's checkpoint prefix; the task resumes.
 func TestRenderedPreviousCheckpointIsRestored(t *testing.T) {
-	args := withLibrary(readmeArgs(t))
-	args[len(args)-1] = "checkpoint_counter"
+	args := packagedArgs(t, "checkpoint_counter")
 	inputs := map[string]*core.Literal{"iterations": intLit(3)}
 
 	first := newRun(t)
