@@ -107,9 +107,10 @@ func TestFailureTableExitZeroRows(t *testing.T) {
 				t.Fatal(err)
 			}
 			r.writeRawInputs(data[:len(data)-3])
-		}, true, "SYSTEM", permanent, SYSTEM, "truncated"},
+		}, true, "SYSTEM", retryable, SYSTEM, "truncated"},
+		// Retryable, as flytekit's entrypoint reports an inputs.pb it cannot parse.
 		{"inputs.pb garbage", "add", func(r *taskRun) { r.writeRawInputs([]byte("\xff\xff\xff not a protobuf")) },
-			true, "SYSTEM", permanent, SYSTEM, "LiteralMap"},
+			true, "SYSTEM", retryable, SYSTEM, "LiteralMap"},
 		{"input missing", "add", func(r *taskRun) {
 			r.writeInputs(map[string]*core.Literal{"a": intLit(1)})
 		}, true, "SYSTEM", permanent, SYSTEM, "'b'"},
