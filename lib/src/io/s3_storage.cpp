@@ -477,9 +477,9 @@ S3Storage::Response S3Storage::perform_once(const Request& request, std::string&
   lib->easy_setopt(h, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_seconds);
   if (const auto deadline = StorageDeadline::current()) {
     // Rounded up: an attempt cut at the deadline ends at it, not just before.
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(
-                          *deadline - StorageDeadline::Clock::now())
-                          .count();
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*deadline - StorageDeadline::Clock::now())
+            .count();
     lib->easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(left, 1)));
   }
   lib->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
