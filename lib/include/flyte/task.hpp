@@ -820,21 +820,30 @@ class Secrets {
   };
 
   explicit Secrets(detail::CallState s) : s_(s) {}
-  /// The value of (group, key[, group_version]); throws flyte::HostError
-  /// naming where the host looked when the secret is not there.
+  /// The value of (group, key); throws flyte::HostError naming where the host
+  /// looked when the secret is not there.
+  std::string get(const std::string& group, const std::string& key) const {
+    return fetch(group, key, nullptr);
+  }
+  /// The value of (group, key) at `group_version` (none or empty: unversioned).
+  // An overload rather than a defaulted std::optional: GCC 12 reports a
+  // defaulted std::nullopt temporary as maybe-uninitialized once inlined
+  // (under -O1 with ASan), and task libraries build with -Werror too.
   std::string get(const std::string& group, const std::string& key,
-                  const std::optional<std::string>& group_version = std::nullopt) const {
-    const char* value = nullptr;
-    std::size_t len = 0;
-    const bool versioned = group_version && !group_version->empty();
-    detail::check(s_.api,
-                  s_.api->secret_get(s_.call, group.c_str(), key.c_str(),
-                                     versioned ? group_version->c_str() : nullptr, &value, &len));
-    return std::string(value ? value : "", value ? len : 0);
+                  const std::optional<std::string>& group_version) const {
+    return fetch(group, key,
+                 group_version && !group_version->empty() ? group_version->c_str() : nullptr);
   }
   Group operator[](const std::string& group) const { return Group(s_, group); }
 
  private:
+  std::string fetch(const std::string& group, const std::string& key, const char* version) const {
+    const char* value = nullptr;
+    std::size_t len = 0;
+    detail::check(s_.api,
+                  s_.api->secret_get(s_.call, group.c_str(), key.c_str(), version, &value, &len));
+    return std::string(value ? value : "", value ? len : 0);
+  }
   detail::CallState s_;
 };
 
