@@ -18,6 +18,7 @@
 #include "flyteidl/core/errors.pb.h"
 #include "flyteidl/core/literals.pb.h"
 #include "integration/run_binary.hpp"
+#include "support/fault_export.hpp"
 #include "support/http_test_server.hpp"
 #include "support/scoped_temp_dir.hpp"
 
@@ -121,6 +122,9 @@ void check_error(const StorageRun& run, const RunResult& result, const std::stri
   CHECK(error.kind() == kind);
   CHECK(error.origin() == origin);
   CHECK_THAT(error.message(), Catch::Contains(message_part));
+  export_fault_row(Catch::getResultCapture().getCurrentTestName(), run.outputs, result.exit_code,
+                   "error", code, ContainerError::Kind_Name(kind),
+                   ExecutionError::ErrorKind_Name(origin));
 }
 
 constexpr auto NON_RECOVERABLE = ContainerError::NON_RECOVERABLE;
@@ -266,6 +270,8 @@ TEST_CASE("faults/storage: publishing to a stalled store ends at the publish dea
   // 5 x 60 s of stalled attempts.
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.err, Catch::Contains("within its deadline"));
+  export_fault_row(Catch::getResultCapture().getCurrentTestName(), run.outputs, result.exit_code,
+                   "none");
   CHECK(elapsed < std::chrono::seconds(20));
   CHECK_THAT(result.err + result.out, !Catch::Contains("fault-secret-value"));
 }

@@ -35,6 +35,7 @@
 #include "flyteidl/core/errors.pb.h"
 #include "flyteidl/core/literals.pb.h"
 #include "integration/run_binary.hpp"
+#include "support/fault_export.hpp"
 #include "support/scoped_temp_dir.hpp"
 
 using namespace flyte::testing;
@@ -384,6 +385,19 @@ void run_row(const Row& row) {
       break;
   }
   if (row.also) row.also(run, result);
+  switch (row.document) {
+    case Document::OUTPUTS:
+      export_fault_row(row.name, run.outputs, result.exit_code, "outputs");
+      break;
+    case Document::ERROR:
+      export_fault_row(row.name, run.outputs, result.exit_code, "error", row.expected.code,
+                       ContainerError::Kind_Name(row.expected.kind),
+                       ExecutionError::ErrorKind_Name(row.expected.origin));
+      break;
+    case Document::NONE:
+      export_fault_row(row.name, run.outputs, result.exit_code, "none");
+      break;
+  }
 }
 
 const std::vector<Row>& rows() {

@@ -37,6 +37,18 @@ if ! go mod download; then
   exit 1
 fi
 
+# The fault matrix, run again with its rows exported for
+# fault_matrix_test.go (the engine's verdict on every row).
+export FLYTE_FAULT_EXPORT_DIR="$build_dir/interop-fault-rows"
+rm -rf "$FLYTE_FAULT_EXPORT_DIR"
+mkdir -p "$FLYTE_FAULT_EXPORT_DIR"
+[ -x "$build_dir/bin/integration_tests" ] || { echo "run.sh: $build_dir/bin/integration_tests is missing (build the integration_tests target)" >&2; exit 1; }
+if ! "$build_dir/bin/integration_tests" 'faults*' >"$FLYTE_FAULT_EXPORT_DIR.log" 2>&1; then
+  echo "run.sh: the fault matrix failed ($build_dir/bin/integration_tests 'faults*'); its output:" >&2
+  tail -50 "$FLYTE_FAULT_EXPORT_DIR.log" >&2
+  exit 1
+fi
+
 export FLYTE_EXECUTE="$build_dir/bin/flyte-execute"
 export FLYTE_EXAMPLE_LIBS="$build_dir/lib"
 exec go test -count=1 "$@" .
