@@ -826,7 +826,17 @@ const std::vector<Row>& rows() {
       {.name = "an fd limit that stops the task process from starting is SYSTEM RECOVERABLE",
        .task = "add",
        .prepare = add_inputs,
-       .drive = limited({.open_files_limit = 6}),
+       .drive =
+           [](FaultRun& run, const std::string& task) {
+#if defined(__SANITIZE_ADDRESS__)
+             // UBSan's vptr check cannot read type information once the fd
+             // limit is reached and reports a valid std::shared_ptr copy
+             // (runner.cpp's directory_iterator) as a bad vptr; in this
+             // row only, its report does not end the run.
+             run.env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=0";
+#endif
+             return limited({.open_files_limit = 6})(run, task);
+           },
        .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "Too many open files"}},
 
       // --- issue 14.12: local publication ---

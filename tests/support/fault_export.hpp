@@ -31,7 +31,8 @@ inline void export_fault_row(const std::string& row, const std::filesystem::path
   }
   // A row run more than once (a loop over variants) keeps every run.
   fs::path target = fs::path(root) / name;
-  for (int n = 2; fs::exists(target); ++n) target = fs::path(root) / (name + "_" + std::to_string(n));
+  for (int n = 2; fs::exists(target); ++n)
+    target = fs::path(root) / (name + "_" + std::to_string(n));
   fs::create_directories(target);
   for (const char* file : {"outputs.pb", "error.pb"}) {
     if (fs::exists(output_prefix / file)) fs::copy_file(output_prefix / file, target / file);
