@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "flyteidl/core/errors.pb.h"
@@ -462,5 +463,51 @@ TEST_CASE("e2e: --list prints a Rust twin's interface exactly like the C++ task'
         "is_positive", "count_lines", "divide", "secret_length", "checkpoint_counter"}) {
     INFO(task);
     CHECK(signature(rust.out, task) == signature(cxx.out, task));
+  }
+}
+
+// Registration treats a Rust library as it treats a C++ one: the typed
+// interface flytekit is compared with (--list --format json) is the twin's,
+// and validate and package accept every task.
+TEST_CASE("e2e: a Rust library lists as JSON, validates and packages like a C++ one") {
+  auto interfaces = [](const std::string& library) {
+    auto result = run_flyte({"--list", library, "--format", "json"});
+    REQUIRE(result.exit_code == 0);
+    std::map<std::string, nlohmann::json> by_task;
+    std::istringstream lines(result.out);
+    for (std::string line; std::getline(lines, line);) {
+      auto task = nlohmann::json::parse(line);
+      // Descriptions are each library's own prose; the types must agree.
+      for (const char* side : {"inputs", "outputs"}) {
+        auto& variables = task["interface"][side]["variables"];
+        if (!variables.is_object()) continue;
+        for (auto& [name, variable] : variables.items()) variable.erase("description");
+      }
+      by_task[task["name"].get<std::string>()] = task["interface"];
+    }
+    return by_task;
+  };
+  const auto rust = interfaces(kLib);
+  const auto cxx = interfaces(example_lib("example_tasks"));
+  for (const char* task :
+       {"add", "greet", "mean", "word_count", "echo_dict", "concat", "maybe_double", "shift",
+        "is_positive", "count_lines", "divide", "secret_length", "checkpoint_counter"}) {
+    INFO(task);
+    REQUIRE(rust.count(task) == 1);
+    REQUIRE(cxx.count(task) == 1);
+    CHECK(rust.at(task) == cxx.at(task));
+  }
+
+  auto validated = run_flyte({"validate", kLib});
+  INFO(validated.err);
+  CHECK(validated.exit_code == 0);
+  ScopedTempDir dir{"flyte-rust-package"};
+  const auto tgz = dir / "pkg.tgz";
+  auto packaged = run_flyte({"package", kLib, "--image", "ex:1", "-o", tgz.string()});
+  INFO(packaged.err);
+  REQUIRE(packaged.exit_code == 0);
+  CHECK(std::filesystem::file_size(tgz) > 0);
+  for (const auto& [task, interface] : rust) {
+    CHECK_THAT(packaged.out, Catch::Contains("_example_rust_tasks." + task + "_1.pb"));
   }
 }
