@@ -356,6 +356,7 @@ struct Row {
   Expected expected{};  ///< ERROR rows: the document; NONE rows: exit_code only
   std::function<void(const FaultRun&, const RunResult&)> also{};  ///< further checks
   std::chrono::seconds bound{30};                                 ///< the run's time limit
+  bool under_sanitizers = true;  ///< false: the sanitizer build does not run the row (says why)
 };
 
 void run_row(const Row& row) {
@@ -826,18 +827,12 @@ const std::vector<Row>& rows() {
       {.name = "an fd limit that stops the task process from starting is SYSTEM RECOVERABLE",
        .task = "add",
        .prepare = add_inputs,
-       .drive =
-           [](FaultRun& run, const std::string& task) {
-#if defined(__SANITIZE_ADDRESS__)
-             // UBSan's vptr check cannot read type information once the fd
-             // limit is reached and reports a valid std::shared_ptr copy
-             // (runner.cpp's directory_iterator) as a bad vptr; in this
-             // row only, its report does not end the run.
-             run.env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=0";
-#endif
-             return limited({.open_files_limit = 6})(run, task);
-           },
-       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "Too many open files"}},
+       .drive = limited({.open_files_limit = 6}),
+       // The sanitizer runtime needs file descriptors of its own (UBSan's
+       // vptr check probes memory through a pipe): at this limit it reports
+       // false errors and ends the run. The Release build runs this row.
+       .expected = {"SYSTEM", RECOVERABLE, SYSTEM, 0, "Too many open files"},
+       .under_sanitizers = false},
 
       // --- issue 14.12: local publication ---
       {.name = "files the host publishes do not inherit a umask the task set",
@@ -875,6 +870,12 @@ const std::vector<Row>& rows() {
 TEST_CASE("faults: the fault matrix") {
   for (const auto& row : rows()) {
     DYNAMIC_SECTION(row.name) {
+#if defined(__SANITIZE_ADDRESS__)
+      if (!row.under_sanitizers) {
+        WARN("not run under the sanitizers (see the row): " << row.name);
+        continue;
+      }
+#endif
       run_row(row);
     }
   }
